@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+
+namespace Portal.Features.Users;
+
+/// <summary>Claims the portal adds to the sign-in cookie.</summary>
+public static class PortalClaims
+{
+    public const string MustChangePassword = "portal:must_change_password";
+    public const string DisplayName = "portal:display_name";
+
+    public static bool MustChangePasswordNow(this ClaimsPrincipal user) => user.HasClaim(MustChangePassword, "true");
+
+    public static string DisplayNameOrUserName(this ClaimsPrincipal user) =>
+        user.FindFirstValue(DisplayName) is { Length: > 0 } name ? name : user.Identity?.Name ?? "";
+}
+
+/// <summary>Adds the display name and the forced-password-change flag to the principal.</summary>
+public sealed class PortalUserClaimsPrincipalFactory(
+    UserManager<PortalUser> userManager,
+    RoleManager<IdentityRole> roleManager,
+    IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<PortalUser, IdentityRole>(userManager, roleManager, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(PortalUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim(PortalClaims.DisplayName, user.DisplayName));
+        if (user.MustChangePassword)
+        {
+            identity.AddClaim(new Claim(PortalClaims.MustChangePassword, "true"));
+        }
+
+        return identity;
+    }
+}
+
+/// <summary>Disabled accounts are "not allowed" to sign in, which the sign-in page reports generically.</summary>
+public sealed class EnabledUserConfirmation : IUserConfirmation<PortalUser>
+{
+    public Task<bool> IsConfirmedAsync(UserManager<PortalUser> manager, PortalUser user) => Task.FromResult(!user.IsDisabled);
+}

@@ -1,0 +1,72 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Portal.Data;
+
+namespace Portal.Features.Users;
+
+public enum SignInOutcome
+{
+    Succeeded,
+    MustChangePassword,
+    Failed,
+    LockedOut,
+}
+
+/// <summary>Sign-in, sign-out and password change for the static account pages.</summary>
+public sealed class SignInService(
+    SignInManager<PortalUser> signInManager,
+    UserManager<PortalUser> users,
+    TimeProvider clock,
+    ILogger<SignInService> logger)
+{
+    public async Task<SignInOutcome> SignInAsync(string userName, string password)
+    {
+        var name = userName.Trim();
+        var result = await signInManager.PasswordSignInAsync(name, password, isPersistent: false, lockoutOnFailure: true);
+        if (result.IsLockedOut)
+        {
+            logger.LogWarning("Sign-in refused for {UserName}: account locked out", name);
+            return SignInOutcome.LockedOut;
+        }
+
+        if (!result.Succeeded)
+        {
+            logger.LogWarning("Sign-in failed for {UserName}", name);
+            return SignInOutcome.Failed;
+        }
+
+        var user = await users.FindByNameAsync(name);
+        user!.LastSignInUtc = clock.GetUtcNow().UtcDateTime;
+        await users.UpdateAsync(user);
+        logger.LogInformation("Signed in {UserName}", name);
+        return user.MustChangePassword ? SignInOutcome.MustChangePassword : SignInOutcome.Succeeded;
+    }
+
+    public async Task<IReadOnlyList<string>> ChangePasswordAsync(ClaimsPrincipal principal, ChangePasswordModel model)
+    {
+        var user = await users.GetUserAsync(principal);
+        if (user is null)
+        {
+            return ["Your session has ended. Sign in again."];
+        }
+
+        if (model.NewPassword == model.CurrentPassword)
+        {
+            return ["New password: choose a password different from the current one."];
+        }
+
+        var result = await users.ChangePasswordAsync(user, model.CurrentPassword, model.NewPassword);
+        if (!result.Succeeded)
+        {
+            return [.. result.Errors.Select(e => e.Code == "PasswordMismatch" ? "Current password: it is not correct." : "New password: " + e.Description)];
+        }
+
+        user.MustChangePassword = false;
+        await users.UpdateAsync(user);
+        await signInManager.RefreshSignInAsync(user);
+        logger.LogInformation("Password changed for {UserName}", user.UserName);
+        return [];
+    }
+
+    public Task SignOutAsync() => signInManager.SignOutAsync();
+}

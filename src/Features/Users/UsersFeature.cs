@@ -1,0 +1,12 @@
+namespace Portal.Features.Users;
+
+public static class UsersFeature
+{
+    public static IServiceCollection AddUsersFeature(this IServiceCollection services)
+    {
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<SignInService>();
+        return services;
+    }
+}

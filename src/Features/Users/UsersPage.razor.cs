@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace Portal.Features.Users;
+
+public partial class UsersPage
+{
+    private IReadOnlyList<UserSummary>? _users;
+    private CreateUserModel _create = new();
+    private string? _createError;
+    private string? _oneTimePassword;
+    private string? _oneTimeMessage;
+    private bool _createOpen;
+    private bool _busy;
+
+    [Inject]
+    private UserAdminService Users { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync() => _users = await Users.ListAsync();
+
+    private void ToggleCreateRole(string role, bool on)
+    {
+        if (on)
+        {
+            _create.Roles.Add(role);
+        }
+        else
+        {
+            _create.Roles.Remove(role);
+        }
+    }
+
+    private async Task CreateAsync()
+    {
+        _busy = true;
+        try
+        {
+            var result = await Users.CreateAsync(_create);
+            if (!result.Succeeded)
+            {
+                _createError = result.Message;
+                return;
+            }
+
+            _createError = null;
+            ShowOneTimePassword(result);
+            _create = new();
+            _createOpen = false;
+            _users = await Users.ListAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task EditRolesAsync(UserSummary user)
+    {
+        var parameters = new DialogParameters<EditRolesDialog> { { d => d.UserName, user.UserName }, { d => d.Selected, user.Roles.ToHashSet() } };
+        var dialog = await Dialogs.ShowAsync<EditRolesDialog>($"Roles of {user.UserName}", parameters);
+        var outcome = await dialog.Result;
+        if (outcome is { Canceled: false, Data: HashSet<string> roles })
+        {
+            await ReportAsync(await Users.SetRolesAsync(user.Id, roles));
+        }
+    }
+
+    private async Task ResetPasswordAsync(UserSummary user)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Reset password",
+            $"Give {user.UserName} a new one-time password? Their current password stops working at once.", yesText: "Reset", cancelText: "Cancel");
+        if (confirmed == true)
+        {
+            var result = await Users.ResetPasswordAsync(user.Id);
+            if (result.Succeeded)
+            {
+                ShowOneTimePassword(result);
+            }
+
+            await ReportAsync(result);
+        }
+    }
+
+    private async Task ToggleDisabledAsync(UserSummary user) => await ReportAsync(await Users.SetDisabledAsync(user.Id, !user.IsDisabled));
+
+    private void ShowOneTimePassword(UserActionResult result)
+    {
+        _oneTimeMessage = result.Message;
+        _oneTimePassword = result.OneTimePassword;
+    }
+
+    private async Task ReportAsync(UserActionResult result)
+    {
+        Snackbar.Add(result.Message, result.Succeeded ? Severity.Success : Severity.Error);
+        _users = await Users.ListAsync();
+            }
+}

@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Features.Users;
+
+namespace Portal.Hosting;
+
+/// <summary>Applies migrations, switches SQLite to WAL, and seeds roles and the first admin account.</summary>
+public sealed class DatabaseInitializer(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IOptions<DatabaseOptions> databaseOptions,
+    FirstAdminBootstrapper firstAdmin,
+    IEnumerable<IDataSeeder> seeders,
+    ILogger<DatabaseInitializer> logger)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (databaseOptions.Value.MigrateOnStartup)
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+
+            // WAL lets the status board and audit readers run while a writer appends.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        await firstAdmin.EnsureRolesAndFirstAdminAsync(cancellationToken);
+        foreach (var seeder in seeders)
+        {
+            await seeder.SeedAsync(cancellationToken);
+        }
+
+        logger.LogInformation("Database ready");
+    }
+}
+
+/// <summary>Idempotent seed data a feature needs (regions, demo tenant, ...); runs after migrations at start-up.</summary>
+public interface IDataSeeder
+{
+    Task SeedAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Ready only when every committed migration has been applied.</summary>
+public sealed class MigrationsHealthCheck(IDbContextFactory<PortalDbContext> dbFactory) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        return pending.Count == 0
+            ? HealthCheckResult.Healthy("All migrations applied.")
+            : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) pending.");
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Features.Users;
+
+namespace Portal.Hosting;
+
+/// <summary>ASP.NET Core Identity on the portal database, cookie hardening, roles and data protection.</summary>
+public static class PortalAuth
+{
+    public static WebApplicationBuilder AddPortalAuth(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptionsWithValidateOnStart<PortalAuthOptions>().BindConfiguration(PortalAuthOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<DataProtectionStorageOptions>().BindConfiguration(DataProtectionStorageOptions.SectionName).ValidateDataAnnotations();
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+
+        services.AddIdentityCore<PortalUser>()
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<PortalUserClaimsPrincipalFactory>()
+            .AddDefaultTokenProviders();
+        services.AddScoped<IUserConfirmation<PortalUser>, EnabledUserConfirmation>();
+        services.AddScoped<FirstAdminBootstrapper>();
+
+        services.AddOptions<IdentityOptions>().Configure<IOptions<PortalAuthOptions>>((identity, auth) =>
+        {
+            identity.Lockout.AllowedForNewUsers = true;
+            identity.Lockout.MaxFailedAccessAttempts = auth.Value.MaxFailedAccessAttempts;
+            identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(auth.Value.LockoutMinutes);
+            identity.Password.RequiredLength = auth.Value.MinimumPasswordLength;
+            identity.SignIn.RequireConfirmedAccount = true; // routed to EnabledUserConfirmation
+            identity.User.RequireUniqueEmail = false;
+        });
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<IOptions<PortalAuthOptions>>((stamp, auth) =>
+            stamp.ValidationInterval = TimeSpan.FromSeconds(auth.Value.RevalidationIntervalSeconds));
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<PortalAuthOptions>>((cookie, auth) => ConfigureCookie(cookie, auth.Value));
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        services.AddDataProtection()
+            .SetApplicationName("ConnectorPortal");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<DataProtectionStorageOptions>, IHostEnvironment>((keys, storage, env) =>
+            keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
+                new DirectoryInfo(storage.Value.ResolveKeysPath(env.ContentRootPath)), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+        return builder;
+    }
+
+    private static void ConfigureCookie(CookieAuthenticationOptions cookie, PortalAuthOptions auth)
+    {
+        cookie.LoginPath = "/Account/Login";
+        cookie.LogoutPath = "/Account/Logout";
+        cookie.AccessDeniedPath = "/Account/AccessDenied";
+        cookie.Cookie.Name = "portal.auth";
+        cookie.Cookie.HttpOnly = true;
+        cookie.Cookie.SameSite = SameSiteMode.Strict;
+        cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        cookie.ExpireTimeSpan = TimeSpan.FromMinutes(auth.IdleTimeoutMinutes);
+        cookie.SlidingExpiration = true;
+        var validateStamp = cookie.Events.OnValidatePrincipal;
+        cookie.Events.OnValidatePrincipal = async context =>
+        {
+            // Absolute lifetime: sliding renewals never extend a session past this point.
+            var issued = context.Properties.GetString("portal:first_issued");
+            if (issued is null)
+            {
+                context.Properties.SetString("portal:first_issued", (context.Properties.IssuedUtc ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+                context.ShouldRenew = true;
+            }
+            else if (DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds(long.Parse(issued, System.Globalization.CultureInfo.InvariantCulture)) > TimeSpan.FromHours(auth.AbsoluteSessionHours))
+            {
+                context.RejectPrincipal();
+                return;
+            }
+
+            // Identity's own handler validates the security stamp (disabled users, role changes).
+            await validateStamp(context);
+        };
+    }
+}

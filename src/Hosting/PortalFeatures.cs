@@ -1,0 +1,15 @@
+using Portal.Features.Preferences;
+using Portal.Features.Users;
+
+namespace Portal.Hosting;
+
+/// <summary>One line per feature folder: each registers its own services.</summary>
+public static class PortalFeatures
+{
+    public static WebApplicationBuilder AddPortalFeatures(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddUsersFeature();
+        builder.Services.AddPreferencesFeature();
+        return builder;
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using MudBlazor.Services;
+using Portal.Components;
+using Portal.Features.Users;
+
+namespace Portal.Hosting;
+
+/// <summary>Blazor Server with MudBlazor, and the HTTP pipeline in the order the framework expects.</summary>
+public static class PortalUi
+{
+    public static WebApplicationBuilder AddPortalUi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpContextAccessor();
+        return builder;
+    }
+
+    public static WebApplication UsePortalPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseMiddleware<SecurityHeaders>();
+        app.UsePortalRequestLogging();
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<PasswordChangeGate>();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>HSTS for one year when served over HTTPS (ASP.NET Core's default is 30 days).</summary>
+    public static WebApplicationBuilder AddPortalHsts(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHsts(options =>
+        {
+            options.MaxAge = TimeSpan.FromDays(365);
+            options.IncludeSubDomains = true;
+        });
+        return builder;
+    }
+
+    /// <summary>Listens on the fixed README port unless ASPNETCORE_URLS, --urls or "urls" says otherwise.</summary>
+    public static WebApplicationBuilder UseDefaultPortalUrl(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]) && string.IsNullOrWhiteSpace(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls("http://localhost:5080");
+        }
+
+        return builder;
+    }
+}
