@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Portal.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real portal on Kestrel (loopback, free port) with its own temp folder for the SQLite file,
+/// the Data Protection key ring and the log files. Started eagerly so hosts never race at start-up.
+/// </summary>
+public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminUserName = "admin";
+    public const string AdminPassword = "Adm1n!Integration-Pass";
+
+    private readonly Dictionary<string, string?> _settings = [];
+
+    public PortalAppFactory()
+    {
+        DataFolder = Directory.CreateTempSubdirectory("portal-it-").FullName;
+        UseKestrel(0);
+    }
+
+    public string DataFolder { get; }
+
+    public string DatabasePath => Path.Combine(DataFolder, "portal.db");
+
+    public string LogFolder => Path.Combine(DataFolder, "logs");
+
+    /// <summary>Overrides applied on top of the defaults below (before start).</summary>
+    public PortalAppFactory WithSetting(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    public Uri BaseAddress => ClientOptions.BaseAddress;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("Database:Path", DatabasePath);
+        builder.UseSetting("DataProtection:KeysPath", Path.Combine(DataFolder, "keys"));
+        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
+        builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(LogFolder, "portal-.log"));
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public virtual ValueTask InitializeAsync()
+    {
+        StartServer();
+        ClientOptions.BaseAddress = ServerAddress();
+        return ValueTask.CompletedTask;
+    }
+
+    private Uri ServerAddress()
+    {
+        var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        return new Uri(addresses.First());
+    }
+
+    /// <summary>An HTTP client that keeps cookies and does not follow redirects, so tests can assert them.</summary>
+    public PortalHttpClient CreatePortalClient() =>
+        new(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() })
+        {
+            BaseAddress = ClientOptions.BaseAddress,
+        });
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file briefly on slow machines; the temp folder is harmless.
+        }
+    }
+}
