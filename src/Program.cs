@@ -1,6 +1,11 @@
 using Portal.Hosting;
 using Serilog;
 
+if (HealthProbe.IsRequested(args))
+{
+    return await HealthProbe.RunAsync(args); // container HEALTHCHECK: the runtime image has no curl
+}
+
 Log.Logger = PortalLogging.CreateBootstrapLogger();
 try
 {

@@ -42,6 +42,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseStaticWebAssets(); // dev-time asset manifest (MudBlazor, _framework) outside Development
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("Database:Path", DatabasePath);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(DataFolder, "keys"));

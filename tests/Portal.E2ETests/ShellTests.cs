@@ -1,0 +1,109 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Portal.E2ETests.Infrastructure;
+
+namespace Portal.E2ETests;
+
+public sealed class ShellTests(BrowserPortal portal)
+{
+    [Fact]
+    public async Task Admin_VisitsEveryNavItem_EachPageLoadsWithoutSeriousAxeViolations()
+    {
+        var page = await portal.SignedInPageAsync();
+        var navLinks = page.GetByRole(AriaRole.Navigation, new() { Name = "Portal sections" }).GetByRole(AriaRole.Link);
+        var names = await navLinks.AllInnerTextsAsync();
+        names.ShouldContain("Home");
+        names.ShouldContain("Admin");
+
+        foreach (var name in names)
+        {
+            await navLinks.GetByText(name, new() { Exact = true }).ClickAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await page.Locator("h1").First.WaitForAsync();
+            (await page.Locator("h1").First.InnerTextAsync()).ShouldNotBeNullOrWhiteSpace();
+            await AssertNoSeriousViolationsAsync(page, name);
+        }
+
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SignInPage_Anonymous_HasNoSeriousAxeViolations()
+    {
+        var context = await portal.Browser.NewContextAsync(new() { BaseURL = portal.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+
+        await AssertNoSeriousViolationsAsync(page, "Sign in");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ArtifactsFolder, "sign-in.png") });
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ThemeMenu_ChooseDark_SwitchesPaletteAndIsRemembered()
+    {
+        var page = await portal.SignedInPageAsync();
+        (await IsDarkAsync(page)).ShouldBeFalse();
+
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("Change theme") }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Dark" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('.mud-layout') && getComputedStyle(document.body).backgroundColor !== 'rgb(246, 247, 249)'");
+        (await IsDarkAsync(page)).ShouldBeTrue();
+        await AssertNoSeriousViolationsAsync(page, "Home (dark)");
+
+        await page.ReloadAsync();
+        await BrowserPortal.WaitForInteractiveAsync(page);
+        (await IsDarkAsync(page)).ShouldBeTrue();
+
+        // Back to light so other tests and the README screenshot start from the default.
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("Change theme") }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Light" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => getComputedStyle(document.body).backgroundColor === 'rgb(246, 247, 249)'");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Navigation_KeyboardOnly_ReachesNavLinksAndSkipLink()
+    {
+        var page = await portal.SignedInPageAsync();
+        await page.EvaluateAsync("() => { document.activeElement?.blur(); window.getSelection()?.removeAllRanges(); }");
+
+        await page.Keyboard.PressAsync("Tab");
+        (await page.EvaluateAsync<string>("() => document.activeElement?.textContent?.trim() ?? ''")).ShouldBe("Skip to main content");
+        var reachedAdmin = false;
+        for (var i = 0; i < 15 && !reachedAdmin; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            reachedAdmin = await page.EvaluateAsync<bool>("() => document.activeElement?.getAttribute('href') === '/admin/users'");
+        }
+
+        reachedAdmin.ShouldBeTrue();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/admin/users");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task HomePage_Admin_ReadmeScreenshotIsTaken()
+    {
+        var page = await portal.SignedInPageAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
+
+        var path = Path.Combine(BrowserPortal.ArtifactsFolder, "home.png");
+        await page.ScreenshotAsync(new() { Path = path });
+
+        new FileInfo(path).Length.ShouldBeGreaterThan(10_000);
+        await page.Context.CloseAsync();
+    }
+
+    private static Task<bool> IsDarkAsync(IPage page) =>
+        page.EvaluateAsync<bool>("() => { const c = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number); return (c[0] + c[1] + c[2]) / 3 < 100; }");
+
+    internal static async Task AssertNoSeriousViolationsAsync(IPage page, string pageName)
+    {
+        var results = await page.RunAxe();
+        var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        serious.ShouldBeEmpty($"{pageName}: " + string.Join("; ", serious.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target))}")));
+    }
+}
