@@ -1,3 +1,4 @@
+using Portal.Features.Audit;
 using Portal.Features.Preferences;
 using Portal.Features.Users;
 
@@ -8,6 +9,7 @@ public static class PortalFeatures
 {
     public static WebApplicationBuilder AddPortalFeatures(this WebApplicationBuilder builder)
     {
+        builder.Services.AddAuditFeature();
         builder.Services.AddUsersFeature();
         builder.Services.AddPreferencesFeature();
         return builder;

@@ -7,9 +7,9 @@ public static class AccountEndpoints
     /// <summary>Sign-out is a POST with an antiforgery token (no GET for state changes).</summary>
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/Account/Logout", async ([FromServices] SignInService signIn, [FromForm] string? returnUrl) =>
+        endpoints.MapPost("/Account/Logout", async (HttpContext http, [FromServices] SignInService signIn) =>
         {
-            await signIn.SignOutAsync();
+            await signIn.SignOutAsync(http.User);
             return TypedResults.LocalRedirect("/Account/Login");
         });
         return endpoints;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Portal.Data;
+using Portal.Features.Audit;
 
 namespace Portal.Features.Users;
 
@@ -17,6 +18,7 @@ public sealed class SignInService(
     SignInManager<PortalUser> signInManager,
     UserManager<PortalUser> users,
     TimeProvider clock,
+    IAuditSink audit,
     ILogger<SignInService> logger)
 {
     public async Task<SignInOutcome> SignInAsync(string userName, string password)
@@ -26,12 +28,17 @@ public sealed class SignInService(
         if (result.IsLockedOut)
         {
             logger.LogWarning("Sign-in refused for {UserName}: account locked out", name);
+            await audit.WriteAsync(new AuditEvent(AuditActions.SignInLockedOut, AuditOutcome.Denied) { ActorOverride = name });
             return SignInOutcome.LockedOut;
         }
 
         if (!result.Succeeded)
         {
             logger.LogWarning("Sign-in failed for {UserName}", name);
+            await audit.WriteAsync(new AuditEvent(AuditActions.SignInFailed, AuditOutcome.Failure, Details: new Dictionary<string, string?>
+            {
+                ["reason"] = result.IsNotAllowed ? "account disabled" : "wrong user name or password",
+            }) { ActorOverride = name });
             return SignInOutcome.Failed;
         }
 
@@ -39,6 +46,7 @@ public sealed class SignInService(
         user!.LastSignInUtc = clock.GetUtcNow().UtcDateTime;
         await users.UpdateAsync(user);
         logger.LogInformation("Signed in {UserName}", name);
+        await audit.WriteAsync(new AuditEvent(AuditActions.SignInSucceeded, AuditOutcome.Success) { ActorOverride = name });
         return user.MustChangePassword ? SignInOutcome.MustChangePassword : SignInOutcome.Succeeded;
     }
 
@@ -65,8 +73,17 @@ public sealed class SignInService(
         await users.UpdateAsync(user);
         await signInManager.RefreshSignInAsync(user);
         logger.LogInformation("Password changed for {UserName}", user.UserName);
+        await audit.WriteAsync(new AuditEvent(AuditActions.PasswordChanged, AuditOutcome.Success) { ActorOverride = user.UserName });
         return [];
     }
 
-    public Task SignOutAsync() => signInManager.SignOutAsync();
+    public async Task SignOutAsync(ClaimsPrincipal principal)
+    {
+        if (principal.Identity?.IsAuthenticated == true)
+        {
+            await audit.WriteAsync(new AuditEvent(AuditActions.SignedOut, AuditOutcome.Success) { ActorOverride = principal.Identity.Name });
+        }
+
+        await signInManager.SignOutAsync();
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Features.Audit;
 
 namespace Portal.Features.Users;
 
@@ -8,7 +9,7 @@ namespace Portal.Features.Users;
 /// User administration for the Admin page. Each call opens its own DI scope so no Identity store
 /// (and its DbContext) lives for a whole circuit; each call re-checks the Admin role on the server.
 /// </summary>
-public sealed class UserAdminService(IServiceScopeFactory scopes, CurrentUser currentUser, TimeProvider clock)
+public sealed class UserAdminService(IServiceScopeFactory scopes, CurrentUser currentUser, TimeProvider clock, IAuditSink audit)
 {
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -68,6 +69,12 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, CurrentUser cu
             }
         }
 
+        await audit.WriteAsync(new AuditEvent(AuditActions.UserCreated, AuditOutcome.Success, Details: new Dictionary<string, string?>
+        {
+            ["user"] = user.UserName,
+            ["displayName"] = user.DisplayName,
+            ["roles"] = string.Join(",", model.Roles.Order(StringComparer.Ordinal)),
+        }), cancellationToken);
         return UserActionResult.Ok($"Created {user.UserName}. Give them this one-time password; they must change it at first sign-in.", password);
     }
 
@@ -101,6 +108,12 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, CurrentUser cu
         }
 
         await users.UpdateSecurityStampAsync(user); // open sessions pick up the new roles
+        await audit.WriteAsync(new AuditEvent(AuditActions.UserRolesChanged, AuditOutcome.Success, Details: new Dictionary<string, string?>
+        {
+            ["user"] = user.UserName,
+            ["old"] = string.Join(",", current.Order(StringComparer.Ordinal)),
+            ["new"] = string.Join(",", roles.Order(StringComparer.Ordinal)),
+        }), cancellationToken);
         return UserActionResult.Ok($"Roles of {user.UserName} set to {(roles.Count == 0 ? "none" : string.Join(", ", roles))}.");
     }
 
@@ -128,6 +141,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, CurrentUser cu
         }
 
         await users.UpdateSecurityStampAsync(user); // signs the user out everywhere
+        await audit.WriteAsync(new AuditEvent(disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, AuditOutcome.Success, Details: new Dictionary<string, string?>
+        {
+            ["user"] = user.UserName,
+        }), cancellationToken);
         return UserActionResult.Ok(disabled ? $"{user.UserName} is disabled and signed out." : $"{user.UserName} is enabled.");
     }
 
@@ -154,6 +171,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, CurrentUser cu
         await users.UpdateAsync(user);
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
+        await audit.WriteAsync(new AuditEvent(AuditActions.UserPasswordReset, AuditOutcome.Success, Details: new Dictionary<string, string?>
+        {
+            ["user"] = user.UserName,
+        }), cancellationToken);
         return UserActionResult.Ok($"Password of {user.UserName} reset. Give them this one-time password; they must change it at sign-in.", password);
     }
 

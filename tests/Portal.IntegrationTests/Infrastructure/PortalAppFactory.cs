@@ -46,6 +46,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("Database:Path", DatabasePath);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(DataFolder, "keys"));
+        builder.UseSetting("Audit:KeyPath", Path.Combine(DataFolder, "keys", "audit-chain.key"));
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(LogFolder, "portal-.log"));

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Features.Audit;
+
+public sealed class AuditOptions
+{
+    public const string SectionName = "Audit";
+
+    /// <summary>
+    /// File holding the chain's HMAC key, encrypted with Data Protection. Kept outside the database so
+    /// someone who can edit the database cannot recompute the chain. Back it up with the key ring.
+    /// </summary>
+    [Required, MinLength(1)]
+    public string KeyPath { get; set; } = "data/keys/audit-chain.key";
+
+    /// <summary>Entries older than this are pruned daily (and the pruning is audited). 0 keeps everything.</summary>
+    [Range(0, 36500)]
+    public int RetentionDays { get; set; }
+
+    /// <summary>Every this many entries the chain head (id + hash) is written to the log so it can be anchored elsewhere.</summary>
+    [Range(1, 1_000_000)]
+    public int CheckpointEvery { get; set; } = 1000;
+
+    [Range(10, 1000)]
+    public int PageSize { get; set; } = 50;
+}

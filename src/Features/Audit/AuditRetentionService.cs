@@ -1,0 +1,76 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+
+namespace Portal.Features.Audit;
+
+/// <summary>
+/// Prunes entries past the retention period once a day. The cut is recorded as a signed anchor (so
+/// verification still proves nothing else was removed) and the pruning itself is audited.
+/// </summary>
+public sealed class AuditRetentionService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    AuditChain chain,
+    AuditAppender appender,
+    TimeProvider clock,
+    IOptions<AuditOptions> options,
+    ILogger<AuditRetentionService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(24), clock);
+        do
+        {
+            try
+            {
+                await PruneAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Audit retention pruning failed; it will be retried tomorrow");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Returns the number of entries removed.</summary>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.RetentionDays == 0)
+        {
+            return 0;
+        }
+
+        var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.RetentionDays);
+        int removed;
+        long lastRemovedId;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var last = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.TimestampUtc < cutoff).OrderByDescending(e => e.Id)
+                .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+            if (last is null)
+            {
+                return 0;
+            }
+
+            var anchor = new AuditAnchor { FirstRetainedId = last.Id + 1, PreviousHash = last.Hash, CreatedUtc = clock.GetUtcNow().UtcDateTime };
+            anchor.Signature = chain.Sign(anchor);
+            db.Add(anchor);
+            await db.SaveChangesAsync(cancellationToken);
+            removed = await db.Set<AuditEntry>().Where(e => e.Id <= last.Id).ExecuteDeleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            lastRemovedId = last.Id;
+        }
+
+        await appender.AppendAsync(new AuditEvent(AuditActions.AuditPruned, AuditOutcome.Success, Details: new Dictionary<string, string?>
+        {
+            ["removedEntries"] = removed.ToString(CultureInfo.InvariantCulture),
+            ["lastRemovedId"] = lastRemovedId.ToString(CultureInfo.InvariantCulture),
+            ["retentionDays"] = options.Value.RetentionDays.ToString(CultureInfo.InvariantCulture),
+        }), "system:retention", "", null, Guid.NewGuid().ToString("N"), cancellationToken);
+        logger.LogInformation("Audit retention pruned {Removed} entries up to {LastRemovedId}", removed, lastRemovedId);
+        return removed;
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+
+namespace Portal.Features.Audit;
+
+/// <summary>Appends entries to the hash chain. Appends are serialised in-process and by SQLite's write lock.</summary>
+public sealed class AuditService(
+    AuditAppender appender,
+    AuditContext context) : IAuditSink
+{
+    public async Task WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
+    {
+        var (actor, roles, sourceIp, correlation) = await context.DescribeAsync(auditEvent.ActorOverride);
+        await appender.AppendAsync(auditEvent, actor, roles, sourceIp, correlation, cancellationToken);
+    }
+}
+
+/// <summary>Singleton that owns the chain head: one append at a time, inside a write transaction.</summary>
+public sealed class AuditAppender(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    AuditChain chain,
+    TimeProvider clock,
+    IOptions<AuditOptions> options,
+    ILogger<AuditAppender> logger) : IDisposable
+{
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    public async Task<AuditEntry> AppendAsync(AuditEvent auditEvent, string actor, string roles, string? sourceIp, string correlationId, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            // BEGIN IMMEDIATE: the write lock is taken before the head is read, so other processes cannot fork the chain.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var head = await db.Set<AuditEntry>().AsNoTracking().OrderByDescending(e => e.Id)
+                .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+            var previousHash = head?.Hash ?? await AnchorHashAsync(db, cancellationToken);
+            var entry = new AuditEntry
+            {
+                Id = (head?.Id ?? await AnchorStartAsync(db, cancellationToken)) + 1,
+                TimestampUtc = clock.GetUtcNow().UtcDateTime,
+                Actor = Truncate(actor, 256),
+                ActorRoles = Truncate(roles, 128),
+                SourceIp = sourceIp is null ? null : Truncate(sourceIp, 64),
+                TenantId = auditEvent.TenantId,
+                TenantName = auditEvent.TenantName is null ? null : Truncate(auditEvent.TenantName, 200),
+                Action = auditEvent.Action,
+                Outcome = auditEvent.Outcome,
+                DetailsJson = AuditChain.CanonicalDetails(auditEvent.Details),
+                CorrelationId = Truncate(correlationId, 64),
+                PreviousHash = previousHash,
+            };
+            entry.Hash = chain.ComputeHash(previousHash, entry);
+            db.Add(entry);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            if (entry.Id % options.Value.CheckpointEvery == 0)
+            {
+                logger.LogInformation("Audit checkpoint: entry {AuditEntryId} hash {AuditHash}", entry.Id, entry.Hash);
+            }
+
+            return entry;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private static async Task<string> AnchorHashAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        await db.Set<AuditAnchor>().AsNoTracking().OrderByDescending(a => a.Id).Select(a => a.PreviousHash).FirstOrDefaultAsync(cancellationToken)
+        ?? AuditChain.GenesisHash;
+
+    private static async Task<long> AnchorStartAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        (await db.Set<AuditAnchor>().AsNoTracking().OrderByDescending(a => a.Id).Select(a => (long?)a.FirstRetainedId).FirstOrDefaultAsync(cancellationToken) ?? 1) - 1;
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+
+    public void Dispose() => _writeLock.Dispose();
+}
