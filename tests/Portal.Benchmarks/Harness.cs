@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Portal.Benchmarks;
+
+/// <summary>One row of the results table.</summary>
+public sealed record BenchmarkResult(string Scenario, string N, IReadOnlyList<double> SamplesMs, double? MemoryMb, string Note = "")
+{
+    public double Median => Percentile(0.5);
+
+    public double P95 => Percentile(0.95);
+
+    public double Max => SamplesMs.Count == 0 ? double.NaN : SamplesMs.Max();
+
+    private double Percentile(double p)
+    {
+        if (SamplesMs.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = SamplesMs.Order().ToArray();
+        var index = (int)Math.Ceiling(p * sorted.Length) - 1;
+        return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
+    }
+}
+
+/// <summary>A benchmark scenario: sets itself up, measures, and reports one or more rows.</summary>
+public interface IScenario
+{
+    string Name { get; }
+
+    Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkSettings settings, CancellationToken cancellationToken);
+}
+
+public sealed record BenchmarkSettings(bool Quick, string WorkFolder)
+{
+    /// <summary>Rows in the big audit table: 1,000,000 for the real run, small for the smoke run in the test suite.</summary>
+    public int AuditRows => Quick ? 20_000 : 1_000_000;
+
+    public int Repetitions => Quick ? 3 : 20;
+}
+
+public static class Measure
+{
+    public static async Task<List<double>> RepeatAsync(int times, Func<Task> action)
+    {
+        var samples = new List<double>(times);
+        for (var i = 0; i < times; i++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            await action();
+            samples.Add(stopwatch.Elapsed.TotalMilliseconds);
+        }
+
+        return samples;
+    }
+
+    public static double WorkingSetMb()
+    {
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.WorkingSet64 / 1024.0 / 1024.0;
+    }
+
+    public static double PeakWorkingSetMb()
+    {
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.PeakWorkingSet64 / 1024.0 / 1024.0;
+    }
+}
+
+public static class ResultTable
+{
+    public static string ToMarkdown(IEnumerable<BenchmarkResult> results, bool quick)
+    {
+        var builder = new StringBuilder();
+        builder.AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}{(quick ? " (--quick: small sizes, not for comparison)" : "")}.");
+        builder.AppendLine();
+        builder.AppendLine("| Scenario | N | Median (ms) | p95 (ms) | Max (ms) | Memory (MB) | Note |");
+        builder.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        foreach (var r in results)
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Scenario} | {r.N} | {Format(r.Median)} | {Format(r.P95)} | {Format(r.Max)} | {(r.MemoryMb is { } mb ? mb.ToString("0.0", CultureInfo.InvariantCulture) : "")} | {r.Note} |");
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Format(double value) =>
+        double.IsNaN(value) ? "" : value < 10 ? value.ToString("0.000", CultureInfo.InvariantCulture) : value.ToString("0.0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Features.Audit;
+using Portal.Features.Users;
+
+namespace Portal.Benchmarks.Scenarios;
+
+/// <summary>
+/// The audit trail at scale: 1,000,000 chained rows in SQLite. Query pages at the top, deep in the table
+/// and filtered; export everything as CSV; 50 concurrent writers; verify the whole chain.
+/// </summary>
+public sealed class AuditScenario : IScenario
+{
+    private const int Tenants = 1000;
+
+    public string Name => "audit";
+
+    public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkSettings settings, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(settings.WorkFolder);
+        await using var portal = new BenchPortal(settings.WorkFolder);
+        _ = portal.Services; // start the host: migrations, first admin
+        var rows = settings.AuditRows;
+        var seedWatch = Stopwatch.StartNew();
+        var start = new DateTime(2025, 12, 1, 0, 0, 0, DateTimeKind.Utc);
+        await SeedAsync(portal, rows, start, cancellationToken);
+        var seedSeconds = seedWatch.Elapsed.TotalSeconds;
+        var results = new List<BenchmarkResult>();
+        var n = rows.ToString("N0", CultureInfo.InvariantCulture);
+
+        await using (var scope = portal.ScopeFor("bench-auditor", Roles.Auditor))
+        {
+            var query = scope.ServiceProvider.GetRequiredService<AuditQueryService>();
+            var reps = settings.Repetitions;
+            await query.QueryAsync(AuditFilter.None, cancellationToken: cancellationToken); // warm-up
+            results.Add(new("Audit query: first page", n, await Measure.RepeatAsync(reps, () => query.QueryAsync(AuditFilter.None, cancellationToken: cancellationToken)), null,
+                $"seeded in {seedSeconds:0.0} s"));
+            var deepCursor = (long)(rows - (rows * 0.9)); // after 90 % of the rows, newest first
+            results.Add(new("Audit query: deep page (after 90 %)", n, await Measure.RepeatAsync(reps, () => query.QueryAsync(AuditFilter.None, olderThanId: deepCursor, cancellationToken: cancellationToken)), null, "keyset, no OFFSET"));
+            var filter = new AuditFilter { TenantId = "tenant-0042", FromUtc = start.AddMonths(6), ToUtc = start.AddMonths(7) };
+            var filtered = await query.QueryAsync(filter, cancellationToken: cancellationToken);
+            results.Add(new("Audit query: one tenant, one month", n, await Measure.RepeatAsync(reps, () => query.QueryAsync(filter, cancellationToken: cancellationToken)), null, $"{filtered.Entries.Count} rows on page"));
+
+            GC.Collect();
+            var before = Measure.WorkingSetMb();
+            var exportWatch = Stopwatch.StartNew();
+            var peak = before;
+            using (var sampler = new Timer(_ => peak = Math.Max(peak, Measure.WorkingSetMb()), null, 0, 50))
+            {
+                await query.ExportCsvAsync(AuditFilter.None, Stream.Null, cancellationToken);
+            }
+
+            results.Add(new("Audit CSV export: all rows", n, [exportWatch.Elapsed.TotalMilliseconds], peak,
+                $"working set {before:0} MB before, peak {peak:0} MB (+{peak - before:0} MB)"));
+
+            var verifyWatch = Stopwatch.StartNew();
+            var verification = await query.VerifyChainAsync(cancellationToken);
+            results.Add(new("Audit verify: whole chain", n, [verifyWatch.Elapsed.TotalMilliseconds], null, verification.IsIntact ? $"intact, {verification.EntriesChecked:N0} entries" : $"BROKEN at {verification.FirstBrokenId}"));
+        }
+
+        var writers = 50;
+        var perWriter = settings.Quick ? 4 : 20;
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var busyErrors = 0;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(async w =>
+        {
+            await using var scope = portal.ScopeFor($"bench-writer-{w}", Roles.Helpdesk);
+            var sink = scope.ServiceProvider.GetRequiredService<IAuditSink>();
+            for (var i = 0; i < perWriter; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                try
+                {
+                    await sink.WriteAsync(new AuditEvent("bench.append", AuditOutcome.Success, "tenant-0001"), cancellationToken);
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+                {
+                    Interlocked.Increment(ref busyErrors);
+                }
+
+                latencies.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }));
+        results.Add(new("Audit append: 50 concurrent writers", (writers * perWriter).ToString(CultureInfo.InvariantCulture), [.. latencies], null, $"{busyErrors} busy errors"));
+
+        await using (var scope = portal.ScopeFor("bench-auditor", Roles.Auditor))
+        {
+            var after = await scope.ServiceProvider.GetRequiredService<AuditQueryService>().VerifyChainAsync(cancellationToken);
+            if (!after.IsIntact)
+            {
+                throw new InvalidOperationException($"Chain broken after concurrent appends at {after.FirstBrokenId}: {after.Problem}");
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Bulk insert through one transaction and a reused command, computing the real chain hashes.</summary>
+    private static async Task SeedAsync(BenchPortal portal, int rows, DateTime start, CancellationToken cancellationToken)
+    {
+        var chain = portal.Services.GetRequiredService<AuditChain>();
+        await using var connection = new SqliteConnection($"Data Source={portal.DatabasePath}");
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var (lastId, previousHash) = await HeadAsync(connection, transaction, cancellationToken);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO AuditEntries (Id, TimestampUtc, Actor, ActorRoles, SourceIp, TenantId, TenantName, Action, Outcome, DetailsJson, CorrelationId, PreviousHash, Hash)
+            VALUES ($id, $ts, $actor, $roles, $ip, $tenant, $tenantName, $action, $outcome, $details, $correlation, $previous, $hash)
+            """;
+        var parameters = new[] { "$id", "$ts", "$actor", "$roles", "$ip", "$tenant", "$tenantName", "$action", "$outcome", "$details", "$correlation", "$previous", "$hash" }
+            .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+        string[] actions = ["tenant.updated", "wizard.step.verified", "status.check.failed", "auth.sign-in.succeeded", "tenant.secret.replaced"];
+        var span = TimeSpan.FromDays(365).Ticks / Math.Max(rows, 1);
+        for (var i = 1; i <= rows; i++)
+        {
+            var entry = new AuditEntry
+            {
+                Id = lastId + i,
+                TimestampUtc = start.AddTicks(span * i),
+                Actor = $"user{i % 50:00}",
+                ActorRoles = "Helpdesk",
+                SourceIp = "10.0.0.1",
+                TenantId = $"tenant-{i % Tenants:0000}",
+                TenantName = $"Customer {i % Tenants:0000}",
+                Action = actions[i % actions.Length],
+                Outcome = i % 17 == 0 ? AuditOutcome.Failure : AuditOutcome.Success,
+                DetailsJson = "{\"field\":\"Notes\",\"new\":\"updated\",\"old\":\"x\"}",
+                CorrelationId = i.ToString("x16", CultureInfo.InvariantCulture),
+                PreviousHash = previousHash,
+            };
+            entry.Hash = chain.ComputeHash(previousHash, entry);
+            previousHash = entry.Hash;
+            object?[] values = [entry.Id, entry.TimestampUtc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture), entry.Actor, entry.ActorRoles, entry.SourceIp, entry.TenantId, entry.TenantName, entry.Action, entry.Outcome.ToString(), entry.DetailsJson, entry.CorrelationId, entry.PreviousHash, entry.Hash];
+            for (var p = 0; p < values.Length; p++)
+            {
+                parameters[p].Value = values[p] ?? DBNull.Value;
+            }
+
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        await using var analyze = connection.CreateCommand();
+        analyze.CommandText = "ANALYZE;";
+        await analyze.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<(long LastId, string Hash)> HeadAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT Id, Hash FROM AuditEntries ORDER BY Id DESC LIMIT 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetString(1)) : (0, AuditChain.GenesisHash);
+    }
+}
