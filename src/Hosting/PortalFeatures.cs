@@ -1,4 +1,6 @@
 using Portal.Features.Preferences;
+using Portal.Features.Regions;
+using Portal.Features.Tenants;
 using Portal.Features.Users;
 
 namespace Portal.Hosting;
@@ -10,6 +12,8 @@ public static class PortalFeatures
     {
         builder.Services.AddUsersFeature();
         builder.Services.AddPreferencesFeature();
+        builder.Services.AddRegionsFeature();
+        builder.Services.AddTenantsFeature();
         return builder;
     }
 }
