@@ -47,7 +47,7 @@ public partial class TenantEditPage
         if (Id is not { } id)
         {
             _details = null;
-            _notFound = !_canEdit;
+            _notFound = false;
             _model = new TenantEditModel();
             _title = "New tenant";
         }
