@@ -8,7 +8,9 @@ public static class RegionsFeature
 {
     public static IServiceCollection AddRegionsFeature(this IServiceCollection services)
     {
-        services.AddOptionsWithValidateOnStart<DemoOptions>().BindConfiguration(DemoOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<DemoOptions>().BindConfiguration(DemoOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.PublicBaseUrl is { IsAbsoluteUri: true } url && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps),
+                "Demo:PublicBaseUrl must be an absolute http:// or https:// address of this portal, e.g. http://localhost:5080.");
         services.TryAddSingleton(TimeProvider.System);
         // Temporary sink; the audit-trail feature registers its own implementation first and wins.
         services.TryAddScoped<IAuditSink, LogAuditSink>();

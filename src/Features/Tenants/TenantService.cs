@@ -107,6 +107,16 @@ public sealed class TenantService(
         return page.Items.Select(i => new TenantRef(i.Id, i.DisplayName)).ToList();
     }
 
+    /// <summary>Name of a tenant the user may see (the switcher restores its last choice with it); null otherwise.</summary>
+    public async Task<TenantRef?> GetRefAsync(int id, CancellationToken ct = default)
+    {
+        await currentUser.RequireAnyRoleAsync(Readers);
+        var filter = await scope.GetAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await filter.Apply(db.Set<Tenant>().AsNoTracking()).Where(t => t.Id == id && !t.IsArchived)
+            .Select(t => new TenantRef(t.Id, t.DisplayName)).FirstOrDefaultAsync(ct);
+    }
+
     /// <summary>The tenant with its secret states (never values); null when missing or outside the user's scope (refusals are audited).</summary>
     public async Task<TenantDetails?> GetAsync(int id, CancellationToken ct = default)
     {
