@@ -93,6 +93,12 @@ public sealed class TenantPersistenceTests
         credentials.OAuthClientId.ShouldBe("client-0123456789");
         credentials.UemTokenUrl.ShouldBe("https://na.uemauth.workspaceone.com/connect/token");
         credentials.UemApiUrl.ShouldBe("https://as1234.awmdm.com");
+
+        // Background jobs (no signed-in user) read the same values; the use is audited with fingerprints only.
+        var job = await scope.ServiceProvider.GetRequiredService<TenantSecretsService>().GetForBackgroundJobAsync(id, "health-check", Xunit.TestContext.Current.CancellationToken);
+        job!.UemApiKey!.Reveal().ShouldBe(ApiKey);
+        host.Audit.Events.Where(e => e.Action == "tenant.secrets.use").Select(e => e.Details["user"]).ShouldBe(["helen", "system:health-check"]);
+        host.Audit.Events.Single(e => e.Details["user"] == "helen" && e.Action == "tenant.secrets.use").Details["fingerprints"]!.ShouldContain(SecretRules.Fingerprint(ClientSecret));
     }
 
     [Fact]
