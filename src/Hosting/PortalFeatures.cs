@@ -1,5 +1,7 @@
 using Portal.Features.Audit;
 using Portal.Features.Preferences;
+using Portal.Features.Regions;
+using Portal.Features.Tenants;
 using Portal.Features.Users;
 
 namespace Portal.Hosting;
@@ -12,6 +14,8 @@ public static class PortalFeatures
         builder.Services.AddAuditFeature();
         builder.Services.AddUsersFeature();
         builder.Services.AddPreferencesFeature();
+        builder.Services.AddRegionsFeature();
+        builder.Services.AddTenantsFeature();
         return builder;
     }
 }

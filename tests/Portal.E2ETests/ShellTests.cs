@@ -71,20 +71,21 @@ public sealed class ShellTests(BrowserPortal portal)
 
         // Focus starts on the page heading (FocusOnNavigate); walk backwards through the shell.
         var visited = new List<string>();
-        for (var i = 0; i < 12 && !visited.Any(v => v.EndsWith("|Skip to main content", StringComparison.Ordinal)); i++)
+        for (var i = 0; i < 25 && !visited.Any(v => v.EndsWith("|Skip to main content", StringComparison.Ordinal)); i++)
         {
             await page.Keyboard.PressAsync("Shift+Tab");
             visited.Add(await page.EvaluateAsync<string>(ActiveElement));
         }
 
-        visited.ShouldContain(v => v.StartsWith("/admin/users|", StringComparison.Ordinal));
+        visited.ShouldContain(v => v.StartsWith("/admin/users|", StringComparison.Ordinal), string.Join(" > ", visited));
         visited.ShouldContain(v => v.EndsWith("|Skip to main content", StringComparison.Ordinal));
 
-        for (var i = 0; i < 12 && !(await page.EvaluateAsync<string>(ActiveElement)).StartsWith("/admin/users|", StringComparison.Ordinal); i++)
+        for (var i = 0; i < 25 && !(await page.EvaluateAsync<string>(ActiveElement)).StartsWith("/admin/users|", StringComparison.Ordinal); i++)
         {
             await page.Keyboard.PressAsync("Tab");
         }
 
+        (await page.EvaluateAsync<string>(ActiveElement)).ShouldStartWith("/admin/users|");
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync("**/admin/users");
         await page.Context.CloseAsync();

@@ -40,4 +40,7 @@ public enum AuditOutcome
     Success = 0,
     Failure = 1,
     Denied = 2,
+
+    /// <summary>A save refused because someone else changed the record first.</summary>
+    Conflict = 3,
 }

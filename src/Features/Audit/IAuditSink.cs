@@ -16,6 +16,12 @@ public sealed record AuditEvent(
     string? TenantId = null,
     IReadOnlyDictionary<string, string?>? Details = null)
 {
+    /// <summary>For features whose tenants have integer keys.</summary>
+    public AuditEvent(string action, AuditOutcome outcome, int? tenantId, IReadOnlyDictionary<string, string?>? details)
+        : this(action, outcome, tenantId?.ToString(System.Globalization.CultureInfo.InvariantCulture), details)
+    {
+    }
+
     public string? TenantName { get; init; }
 
     /// <summary>Set when the actor is not the signed-in user (sign-in attempts, background jobs).</summary>

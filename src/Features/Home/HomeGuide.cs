@@ -22,7 +22,7 @@ public static class HomeGuide
         {
             cards.Add(new(Roles.Helpdesk, "Connect a customer tenant",
                 "You will create an OAuth client in the UEM console, paste its Client ID and Secret here, and the portal verifies each step against the region's token service and the UEM and Intelligence APIs.",
-                null, null));
+                "/tenants", "Open tenants"));
         }
 
         if (user.IsInRole(Roles.TeamLead))

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using Portal.Features.Tenants;
 
 namespace Portal.Features.Users;
 
 public partial class UsersPage
 {
     private IReadOnlyList<UserSummary>? _users;
+    private IReadOnlyDictionary<string, IReadOnlyList<string>> _scopes = new Dictionary<string, IReadOnlyList<string>>();
     private CreateUserModel _create = new();
     private string? _createError;
     private string? _oneTimePassword;
@@ -17,12 +19,39 @@ public partial class UsersPage
     private UserAdminService Users { get; set; } = default!;
 
     [Inject]
+    private TenantScopeAdminService Scopes { get; set; } = default!;
+
+    [Inject]
     private ISnackbar Snackbar { get; set; } = default!;
 
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
 
-    protected override async Task OnInitializedAsync() => _users = await Users.ListAsync();
+    protected override async Task OnInitializedAsync()
+    {
+        _users = await Users.ListAsync();
+        _scopes = await Scopes.GetAllAsync();
+    }
+
+    private IReadOnlyList<string>? ScopeOf(UserSummary user) => _scopes.GetValueOrDefault(user.Id);
+
+    private async Task EditScopeAsync(UserSummary user)
+    {
+        var parameters = new DialogParameters<TenantScopeDialog>
+        {
+            { d => d.UserName, user.UserName },
+            { d => d.Current, ScopeOf(user) ?? [] },
+            { d => d.KnownTags, await Scopes.ListKnownTagsAsync() },
+        };
+        var dialog = await Dialogs.ShowAsync<TenantScopeDialog>($"Tenant scope of {user.UserName}", parameters);
+        var outcome = await dialog.Result;
+        if (outcome is { Canceled: false, Data: IReadOnlyList<string> tags })
+        {
+            var result = await Scopes.SetAsync(user.Id, tags.ToList());
+            Snackbar.Add(result.Message, result.Succeeded ? Severity.Success : Severity.Error);
+            _scopes = await Scopes.GetAllAsync();
+        }
+    }
 
     private void ToggleCreateRole(string role, bool on)
     {

@@ -1,0 +1,161 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Features.Audit;
+using Portal.Features.Users;
+
+namespace Portal.Features.Regions;
+
+/// <summary>
+/// The one place regions are read and changed. Every signed-in user reads; only Admin writes, and every
+/// write (or refused write) goes to <see cref="IAuditSink"/>.
+/// </summary>
+public sealed class RegionService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    CurrentUser currentUser,
+    IAuditSink audit,
+    IOptions<DemoOptions> demo,
+    TimeProvider clock)
+{
+    public Uri SimulatorBaseUrl => demo.Value.PublicBaseUrl;
+
+    public async Task<IReadOnlyList<RegionSummary>> ListAsync(RegionProduct? product = null, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Set<Region>().AsNoTracking();
+        if (product is { } p)
+        {
+            query = query.Where(r => r.Product == p);
+        }
+
+        var rows = await query.OrderBy(r => r.Product).ThenBy(r => r.Kind).ThenBy(r => r.Code).ToListAsync(ct);
+        return rows.Select(ToInfo).ToList();
+    }
+
+    public async Task<RegionSummary?> GetAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.Set<Region>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
+        return row is null ? null : ToInfo(row);
+    }
+
+    /// <summary>Adds an admin-defined region (on-premises UEM, private Intelligence); its kind is always <see cref="RegionKind.Custom"/>.</summary>
+    public async Task<SaveResult> CreateCustomAsync(RegionEditModel model, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var actor = await RequireAdminAsync("region.create", ct);
+        model.Kind = RegionKind.Custom;
+        var errors = RegionValidator.Validate(model, SimulatorBaseUrl);
+        if (errors.Count > 0)
+        {
+            return SaveResult.Invalid(errors);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var code = model.Code.Trim();
+        if (await db.Set<Region>().AnyAsync(r => r.Product == model.Product && r.Code == code, ct))
+        {
+            return SaveResult.Invalid(new Dictionary<string, string[]> { [nameof(model.Code)] = [$"Code '{code}' is already used by another {model.Product} region. Choose another code."] });
+        }
+
+        var region = new Region { Product = model.Product, Kind = RegionKind.Custom, Code = code, IsEditedByAdmin = true };
+        Apply(model, region, actor);
+        db.Add(region);
+        await db.SaveChangesAsync(ct);
+        await audit.WriteAsync(new AuditEvent("region.create", AuditOutcome.Success, TenantId: null, Describe(region, actor)), ct);
+        return SaveResult.Ok($"Custom region '{region.Code}' added.", region.Id);
+    }
+
+    /// <summary>Edits a region; marks it as admin-edited so the seeder never overwrites it.</summary>
+    public async Task<SaveResult> UpdateAsync(int id, RegionEditModel model, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var actor = await RequireAdminAsync("region.update", ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var region = await db.Set<Region>().FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (region is null)
+        {
+            return SaveResult.Fail("That region no longer exists. Reload the page.");
+        }
+
+        // Product, code and kind identify the region and are fixed once created.
+        model.Product = region.Product;
+        model.Code = region.Code;
+        model.Kind = region.Kind;
+        var errors = RegionValidator.Validate(model, SimulatorBaseUrl);
+        if (errors.Count > 0)
+        {
+            return SaveResult.Invalid(errors);
+        }
+
+        if (region.Version != model.Version)
+        {
+            await audit.WriteAsync(new AuditEvent("region.update", AuditOutcome.Conflict, TenantId: null, Describe(region, actor)), ct);
+            return SaveResult.Fail($"{region.UpdatedBy ?? "Someone"} changed this region at {region.UpdatedUtc:yyyy-MM-dd HH:mm} UTC while you were editing. Close the dialog and open it again to see their version.");
+        }
+
+        db.Entry(region).Property(r => r.Version).OriginalValue = model.Version;
+        Apply(model, region, actor);
+        region.IsEditedByAdmin = true;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return SaveResult.Fail("Someone else saved this region a moment ago. Close the dialog and open it again.");
+        }
+
+        await audit.WriteAsync(new AuditEvent("region.update", AuditOutcome.Success, TenantId: null, Describe(region, actor)), ct);
+        return SaveResult.Ok($"Region '{region.Code}' saved.", region.Id);
+    }
+
+    public RegionSummary ToInfo(Region r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var baseUrl = SimulatorBaseUrl;
+        return new(r.Id, r.Product, r.Code, r.DisplayName, r.Kind,
+            RegionUrls.Resolve(r.TokenUrl, baseUrl)!, RegionUrls.Resolve(r.LegacyTokenUrl, baseUrl), RegionUrls.Resolve(r.ApiBaseUrl, baseUrl),
+            r.Location, r.CountriesServed, r.IsEditedByAdmin, r.UpdatedUtc, r.UpdatedBy, r.Version);
+    }
+
+    private async Task<string> RequireAdminAsync(string action, CancellationToken ct)
+    {
+        try
+        {
+            var principal = await currentUser.RequireAnyRoleAsync(Roles.Admin);
+            return principal.Identity?.Name ?? "unknown";
+        }
+        catch (PortalAccessDeniedException)
+        {
+            var name = (await currentUser.GetPrincipalAsync()).Identity?.Name;
+            await audit.WriteAsync(new AuditEvent(action, AuditOutcome.Denied, TenantId: null, new Dictionary<string, string?> { ["user"] = name }), ct);
+            throw;
+        }
+    }
+
+    private void Apply(RegionEditModel model, Region region, string actor)
+    {
+        region.DisplayName = model.DisplayName.Trim();
+        region.TokenUrl = model.TokenUrl.Trim();
+        region.LegacyTokenUrl = Blank(model.LegacyTokenUrl);
+        region.ApiBaseUrl = Blank(model.ApiBaseUrl);
+        region.Location = model.Location.Trim();
+        region.CountriesServed = Blank(model.CountriesServed);
+        region.UpdatedUtc = clock.GetUtcNow().UtcDateTime;
+        region.UpdatedBy = actor;
+        region.Version = Guid.NewGuid();
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static Dictionary<string, string?> Describe(Region r, string actor) => new()
+    {
+        ["user"] = actor,
+        ["product"] = r.Product.ToString(),
+        ["code"] = r.Code,
+        ["kind"] = r.Kind.ToString(),
+        ["tokenUrl"] = r.TokenUrl,
+        ["apiBaseUrl"] = r.ApiBaseUrl,
+    };
+}

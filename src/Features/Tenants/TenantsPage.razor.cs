@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using Portal.Features.Regions;
+
+namespace Portal.Features.Tenants;
+
+public partial class TenantsPage
+{
+    private MudDataGrid<TenantListItem>? _grid;
+    private IReadOnlyList<RegionSummary> _regions = [];
+    private IReadOnlyList<string> _tags = [];
+    private string? _search;
+    private int? _regionId;
+    private string? _tag;
+    private TenantStatusFilter _status = TenantStatusFilter.Active;
+    private bool _canEdit;
+
+    [Inject]
+    private TenantService Tenants { get; set; } = default!;
+
+    [Inject]
+    private RegionService RegionService { get; set; } = default!;
+
+    private bool _filtered => !string.IsNullOrWhiteSpace(_search) || _regionId is not null || _tag is not null || _status != TenantStatusFilter.Active;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _canEdit = await Tenants.CanEditAsync();
+        _regions = await RegionService.ListAsync();
+        _tags = await Tenants.ListTagsAsync();
+    }
+
+    private async Task<GridData<TenantListItem>> LoadAsync(GridState<TenantListItem> state, CancellationToken ct)
+    {
+        var sort = state.SortDefinitions.FirstOrDefault();
+        var page = await Tenants.QueryAsync(new TenantQuery
+        {
+            Search = _search,
+            RegionId = _regionId,
+            Status = _status,
+            Tag = _tag,
+            SortBy = sort?.SortBy,
+            SortDescending = sort?.Descending ?? false,
+            Page = state.Page,
+            PageSize = state.PageSize,
+        }, ct);
+        return new GridData<TenantListItem> { Items = page.Items, TotalItems = page.TotalCount };
+    }
+
+    private Task OnSearchChanged(string? value)
+    {
+        _search = value;
+        return ReloadAsync();
+    }
+
+    private Task OnRegionChanged(int? value)
+    {
+        _regionId = value;
+        return ReloadAsync();
+    }
+
+    private Task OnStatusChanged(TenantStatusFilter value)
+    {
+        _status = value;
+        return ReloadAsync();
+    }
+
+    private Task OnTagChanged(string? value)
+    {
+        _tag = value;
+        return ReloadAsync();
+    }
+
+    private Task ReloadAsync() => _grid?.ReloadServerData() ?? Task.CompletedTask;
+}
