@@ -7,11 +7,20 @@ namespace Portal.Features.Audit;
 /// <summary>Appends entries to the hash chain. Appends are serialised in-process and by SQLite's write lock.</summary>
 public sealed class AuditService(
     AuditAppender appender,
-    AuditContext context) : IAuditSink
+    AuditContext context,
+    IDbContextFactory<PortalDbContext> dbFactory) : IAuditSink
 {
     public async Task WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         var (actor, roles, sourceIp, correlation) = await context.DescribeAsync(auditEvent.ActorOverride);
+        if (auditEvent.TenantName is null && int.TryParse(auditEvent.TenantId, System.Globalization.CultureInfo.InvariantCulture, out var tenantId))
+        {
+            // Auditors search by customer name; keep the name as it was at the time of the action.
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var name = await db.Set<Tenants.Tenant>().AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.DisplayName).FirstOrDefaultAsync(cancellationToken);
+            auditEvent = auditEvent with { TenantName = name };
+        }
+
         await appender.AppendAsync(auditEvent, actor, roles, sourceIp, correlation, cancellationToken);
     }
 }
