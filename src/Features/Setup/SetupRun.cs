@@ -49,7 +49,7 @@ public sealed class SetupRun
 
     public Guid Id { get; set; } = Guid.NewGuid();
 
-    public string TenantId { get; set; } = "";
+    public int TenantId { get; set; }
 
     public SetupRunKind Kind { get; set; }
 
@@ -76,7 +76,7 @@ public sealed class SetupRun
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown run kind."),
     };
 
-    public static SetupRun Start(string tenantId, SetupRunKind kind, string actor, DateTime nowUtc)
+    public static SetupRun Start(int tenantId, SetupRunKind kind, string actor, DateTime nowUtc)
     {
         var run = new SetupRun { TenantId = tenantId, Kind = kind, StartedBy = actor, StartedUtc = nowUtc };
         run.Steps.AddRange(StepsOf(kind).Select((step, index) => new SetupStepRecord { Step = step, Order = index + 1, RunId = run.Id }));

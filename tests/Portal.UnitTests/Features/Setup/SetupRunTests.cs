@@ -6,7 +6,7 @@ public sealed class SetupRunTests
 {
     private static readonly DateTime Now = new(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
 
-    private static SetupRun NewRun(SetupRunKind kind = SetupRunKind.InitialSetup) => SetupRun.Start("tenant-1", kind, "alice", Now);
+    private static SetupRun NewRun(SetupRunKind kind = SetupRunKind.InitialSetup) => SetupRun.Start(1, kind, "alice", Now);
 
     [Fact]
     public void Start_InitialSetup_HasTheSevenStepsInOrderAndResumesAtPlan()

@@ -1,0 +1,44 @@
+namespace Portal.Features.Setup;
+
+/// <summary>
+/// What the wizard verifies over the real APIs. Every method returns a layered report instead of throwing:
+/// a remote failure is a diagnosis with a fix, never a crashed page.
+/// </summary>
+public interface ISetupVerifier
+{
+    /// <summary>Step 1: find the organisation group by its Group ID (must be Customer type).</summary>
+    Task<OrganizationGroupLookup> LookupOrganizationGroupAsync(int tenantId, string groupId, CancellationToken cancellationToken);
+
+    /// <summary>Step 2: exchange pasted credentials for a token against the tenant's token URL, before anything is stored.</summary>
+    Task<VerificationReport> VerifyClientCredentialsAsync(int tenantId, string clientId, string clientSecret, CancellationToken cancellationToken);
+
+    /// <summary>Step 3: an authenticated call with the stored key, and the api-keys listing where permitted.</summary>
+    Task<VerificationReport> VerifyApiKeyAsync(int tenantId, string apiKey, CancellationToken cancellationToken);
+
+    /// <summary>Step 4: token → system/info → OG lookup → device search, one line per layer.</summary>
+    Task<VerificationReport> VerifyUemEndToEndAsync(int tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Step 5: Intelligence API access for the tenant's region and the OG's Intelligence opt-in.</summary>
+    Task<VerificationReport> VerifyIntelligenceAsync(int tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Step 6: lock the test device with the given serial number (the user typed it to confirm).</summary>
+    Task<VerificationReport> LockTestDeviceAsync(int tenantId, string serialNumber, CancellationToken cancellationToken);
+}
+
+/// <summary>One layer of a verification, shown as a line with a tick or a cross and its evidence.</summary>
+public sealed record VerificationLine(string Layer, bool Passed, string Summary, string? Evidence = null, string? Fix = null);
+
+public sealed record VerificationReport(IReadOnlyList<VerificationLine> Lines)
+{
+    public bool Passed => Lines.Count > 0 && Lines.All(l => l.Passed);
+
+    public VerificationLine? FirstFailure => Lines.FirstOrDefault(l => !l.Passed);
+
+    public static VerificationReport OneLine(string layer, bool passed, string summary, string? evidence = null, string? fix = null) =>
+        new([new VerificationLine(layer, passed, summary, evidence, fix)]);
+}
+
+public sealed record OrganizationGroupLookup(bool Found, string? Name, string? Uuid, string? Type, VerificationReport Report)
+{
+    public bool IsCustomerType => string.Equals(Type, "Customer", StringComparison.OrdinalIgnoreCase);
+}

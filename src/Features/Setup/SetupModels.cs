@@ -1,0 +1,43 @@
+using Portal.Features.Tenants;
+
+namespace Portal.Features.Setup;
+
+/// <summary>What the wizard page shows: the tenant's connection values (never a secret) and the run.</summary>
+public sealed record SetupSnapshot(
+    int TenantId,
+    string TenantName,
+    string? CustomerReference,
+    string UemConsoleUrl,
+    string UemApiUrl,
+    string UemTokenUrl,
+    string? OrganizationGroupId,
+    string? OrganizationGroupName,
+    string? OAuthClientId,
+    string? IntelligenceRegion,
+    bool HasIntelligenceCredentials,
+    IReadOnlyList<SecretStatus> Secrets,
+    SetupRun? Run,
+    bool CanRun)
+{
+    public SecretStatus? Secret(TenantSecretKind kind) => Secrets.FirstOrDefault(s => s.Kind == kind);
+}
+
+/// <summary>The result of a wizard action: success or a message, the verification report if any, and the fresh state.</summary>
+public sealed record StepOutcome(bool Succeeded, string? Error, VerificationReport? Report, SetupSnapshot? Snapshot, IReadOnlyList<SetupStep>? Invalidated = null)
+{
+    public static StepOutcome Failed(string error, SetupSnapshot? snapshot = null, VerificationReport? report = null) => new(false, error, report, snapshot);
+}
+
+/// <summary>The one-time re-reveal of the client secret for pasting into Intelligence.</summary>
+public sealed record SecretReveal(bool Succeeded, string? Error, string? Secret);
+
+public static class SetupActions
+{
+    public const string RunStarted = "wizard.run.started";
+    public const string StepCompleted = "wizard.step.completed";
+    public const string StepSkipped = "wizard.step.skipped";
+    public const string StepVerified = "wizard.step.verified";
+    public const string SecretRevealed = "wizard.secret.revealed";
+    public const string LockCommand = "wizard.lock-command";
+    public const string RunFinished = "wizard.run.finished";
+}
