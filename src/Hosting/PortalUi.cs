@@ -37,6 +37,7 @@ public static class PortalUi
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapPortalSimulator();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
