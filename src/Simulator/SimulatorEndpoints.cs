@@ -50,7 +50,6 @@ public static class SimulatorEndpoints
 
         // UEM token service: root = default region, /regions/{region} = any region.
         root.MapPost("/connect/token", (HttpContext http, SimulatorState s) => UemTokenAsync(http, s, s.DefaultRegion));
-        root.MapPost("/connect/token/", (HttpContext http, SimulatorState s) => UemTokenAsync(http, s, s.DefaultRegion));
         root.MapPost("/regions/{region}/connect/token", (HttpContext http, SimulatorState s, string region) => UemTokenAsync(http, s, region));
 
         MapUemApi(root.MapGroup("/API"), fixedTenant: true);
