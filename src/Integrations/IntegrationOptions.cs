@@ -23,7 +23,7 @@ public sealed class IntegrationResilienceOptions : IValidatableObject
     [Range(0.1, 600)]
     public double TotalTimeoutSeconds { get; set; } = 30;
 
-    [Range(0, 10)]
+    [Range(1, 10)]
     public int MaxRetryAttempts { get; set; } = 3;
 
     [Range(1, 30000)]

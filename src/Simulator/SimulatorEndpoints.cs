@@ -79,6 +79,15 @@ public static class SimulatorEndpoints
         }
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var basic = ReadBasic(http);
+        var formId = form["client_id"].ToString();
+        var (clientId, secret) = basic ?? (formId, form["client_secret"].ToString());
+        var found = string.IsNullOrEmpty(clientId) ? null : state.FindClient(region, clientId);
+        if (await ApplyFaultAsync(http, state, SimFaultTarget.UemToken, found?.Tenant.HostKey, clientId) is { } faulted)
+        {
+            return faulted;
+        }
+
         var grantType = form["grant_type"].ToString();
         if (string.IsNullOrEmpty(grantType))
         {
@@ -90,25 +99,21 @@ public static class SimulatorEndpoints
             return OAuthError("unsupported_grant_type", "Only client_credentials is supported.", 400);
         }
 
-        var basic = ReadBasic(http);
-        var formId = form["client_id"].ToString();
         if (basic is not null && !string.IsNullOrEmpty(formId))
         {
             return OAuthError("invalid_request", "Use only one client authentication method.", 400);
         }
 
-        var (clientId, secret) = basic ?? (formId, form["client_secret"].ToString());
         // RFC 6749 §5.2: 401 with WWW-Authenticate when the client used the Authorization header, else 400.
         var invalidStatus = basic is null ? 400 : 401;
+        if (basic is not null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Basic";
+        }
+
         if (string.IsNullOrEmpty(clientId))
         {
             return OAuthError("invalid_client", "Client authentication failed.", invalidStatus);
-        }
-
-        var found = state.FindClient(region, clientId);
-        if (await ApplyFaultAsync(http, state, SimFaultTarget.UemToken, found?.Tenant.HostKey, clientId) is { } faulted)
-        {
-            return faulted;
         }
 
         if (found is not { } match || !match.Client.Enabled || !FixedTimeEquals(match.Client.Secret, secret))

@@ -64,7 +64,12 @@ public sealed class UemTokenTests
     [Fact]
     public async Task GetTokenAsync_FiftyConcurrentCallers_OneTokenRequest()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        // Generous attempt timeout: on a busy 2-core runner a timed-out attempt would be retried and counted.
+        await using var harness = await IntegrationHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Integrations:Resilience:AttemptTimeoutSeconds"] = "10",
+            ["Integrations:Resilience:TotalTimeoutSeconds"] = "20",
+        }, cancellationToken: Ct);
         harness.State.AddFault(new SimFault { Kind = SimFaultKind.Latency, Target = SimFaultTarget.UemToken, DelayMilliseconds = 200, Remaining = 1 });
         var connection = harness.DemoConnection();
 
