@@ -44,7 +44,15 @@ public static class SimulatorEndpoints
                 path = path[prefix.Length..];
             }
 
-            http.RequestServices.GetRequiredService<SimulatorState>().RecordRequest(http.Request.Method, path);
+            var state = http.RequestServices.GetRequiredService<SimulatorState>();
+            state.RecordRequest(http.Request.Method, path);
+            state.RecordRequestDetail(new SimRequestRecord(
+                http.Request.Method,
+                path,
+                [.. http.Request.Query.Keys],
+                http.Request.Headers.Accept.ToString(),
+                http.Request.Headers.ContainsKey("aw-tenant-code"),
+                http.Request.ContentType));
             return await next(context);
         });
 

@@ -105,3 +105,6 @@ public sealed record SimFault
     public int StatusCode { get; init; } = 503;
     public int? Remaining { get; init; }
 }
+
+/// <summary>Shape of one received request: path without prefix, query parameter names, Accept header, whether aw-tenant-code was sent.</summary>
+public sealed record SimRequestRecord(string Method, string Path, IReadOnlyList<string> QueryKeys, string? Accept, bool HasTenantCode, string? ContentType);

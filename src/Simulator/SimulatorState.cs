@@ -211,7 +211,20 @@ public sealed class SimulatorState
         }
     }
 
+    private readonly ConcurrentQueue<SimRequestRecord> _recent = new();
+
     public void RecordRequest(string method, string path) => _requests.AddOrUpdate($"{method} {path}", 1, (_, n) => n + 1);
+
+    /// <summary>Keeps the last 500 requests' shape (never header values other than Accept) for contract tests.</summary>
+    public void RecordRequestDetail(SimRequestRecord record)
+    {
+        _recent.Enqueue(record);
+        while (_recent.Count > 500 && _recent.TryDequeue(out _))
+        {
+        }
+    }
+
+    public IReadOnlyList<SimRequestRecord> RecentRequests => [.. _recent];
 
     /// <summary>Request counts keyed by "METHOD /path" (prefix removed).</summary>
     public IReadOnlyDictionary<string, int> RequestLog => new Dictionary<string, int>(_requests, StringComparer.Ordinal);
@@ -250,6 +263,7 @@ public sealed class SimulatorState
 
         _tokens.Clear();
         _requests.Clear();
+        _recent.Clear();
         SimulatorDemo.Seed(this);
     }
 }

@@ -38,8 +38,8 @@ public sealed class IntegrationHarness : IAsyncDisposable
     /// <summary>Fast defaults: short timeouts and backoff; the breaker effectively off unless a test lowers it.</summary>
     public static readonly IReadOnlyDictionary<string, string?> FastSettings = new Dictionary<string, string?>
     {
-        ["Integrations:Resilience:AttemptTimeoutSeconds"] = "0.5",
-        ["Integrations:Resilience:TotalTimeoutSeconds"] = "5",
+        ["Integrations:Resilience:AttemptTimeoutSeconds"] = "3",
+        ["Integrations:Resilience:TotalTimeoutSeconds"] = "10",
         ["Integrations:Resilience:MaxRetryAttempts"] = "2",
         ["Integrations:Resilience:RetryBaseDelayMilliseconds"] = "20",
         ["Integrations:Resilience:MaxRetryAfterSeconds"] = "3",

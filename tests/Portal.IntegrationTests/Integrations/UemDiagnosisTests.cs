@@ -46,10 +46,12 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_ServerNeverAnswers_ConnectivityTimeout()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationHarness.StartAsync(new Dictionary<string, string?> { ["Integrations:Resilience:AttemptTimeoutSeconds"] = "0.5" }, cancellationToken: Ct);
+        var connection = harness.DemoConnection();
+        await harness.Tokens.GetTokenAsync(connection, Ct); // token first: only the API host hangs
         harness.State.AddFault(new SimFault { Kind = SimFaultKind.Timeout, Target = SimFaultTarget.UemApi });
 
-        var failure = await FailureAsync(harness, harness.DemoConnection());
+        var failure = await FailureAsync(harness, connection);
 
         failure.Check.ShouldBe("System info");
         failure.Layer.ShouldBe(DiagnosisLayer.Connectivity);

@@ -69,6 +69,7 @@ public sealed class UemTokenTests
         {
             ["Integrations:Resilience:AttemptTimeoutSeconds"] = "10",
             ["Integrations:Resilience:TotalTimeoutSeconds"] = "20",
+            ["Integrations:Resilience:BreakerSamplingSeconds"] = "30",
         }, cancellationToken: Ct);
         harness.State.AddFault(new SimFault { Kind = SimFaultKind.Latency, Target = SimFaultTarget.UemToken, DelayMilliseconds = 200, Remaining = 1 });
         var connection = harness.DemoConnection();
