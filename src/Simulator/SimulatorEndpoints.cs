@@ -614,6 +614,9 @@ public static class SimulatorEndpoints
 
     // ---------------------------------------------------------------- operator API
 
+    /// <summary>Request body of <c>POST /_operator/settings</c>: token lifetimes in seconds.</summary>
+    public sealed record SimulatorSettings(int? UemTokenLifetimeSeconds, int? IntelligenceTokenLifetimeSeconds);
+
     /// <summary>Request body of <c>POST /_operator/tenants/{hostKey}/clients</c>.</summary>
     public sealed record CreateClientRequest(string Name, string? Description, Guid? OrganizationGroupUuid, string? Role);
 
@@ -672,6 +675,21 @@ public static class SimulatorEndpoints
         {
             s.ExpireAllTokens();
             return Results.NoContent();
+        });
+        op.MapPost("/settings", async (HttpContext http, SimulatorState s) =>
+        {
+            var settings = await http.Request.ReadFromJsonAsync<SimulatorSettings>(OperatorJson, http.RequestAborted);
+            if (settings?.UemTokenLifetimeSeconds is > 0 and var uem)
+            {
+                s.UemTokenLifetime = TimeSpan.FromSeconds(uem);
+            }
+
+            if (settings?.IntelligenceTokenLifetimeSeconds is > 0 and var intel)
+            {
+                s.IntelligenceTokenLifetime = TimeSpan.FromSeconds(intel);
+            }
+
+            return Results.Json(new { uemTokenLifetimeSeconds = (int)s.UemTokenLifetime.TotalSeconds, intelligenceTokenLifetimeSeconds = (int)s.IntelligenceTokenLifetime.TotalSeconds }, Json);
         });
         op.MapGet("/requests", (SimulatorState s) => Results.Json(s.RequestLog, Json));
         op.MapDelete("/requests", (SimulatorState s) =>
