@@ -76,21 +76,10 @@ public sealed class IntegrationHarness : IAsyncDisposable
     }
 
     /// <summary>The seeded demo tenant's connection.</summary>
-    public UemConnection DemoConnection(ClientAuthStyle style = ClientAuthStyle.FormBody) => new(
-        Simulator.TokenUrl(SimulatorDemo.TenantRegion),
-        Simulator.RestApiUrl(SimulatorDemo.TenantHostKey),
-        SimulatorDemo.ClientId,
-        SecretString.Create(SimulatorDemo.ClientSecret),
-        SecretString.Create(SimulatorDemo.ApiKey),
-        SimulatorDemo.GroupId,
-        SimulatorDemo.TenantRegion,
-        style);
+    public UemConnection DemoConnection(ClientAuthStyle style = ClientAuthStyle.FormBody) => SimulatorConnections.DemoUem(Simulator.BaseUri, style);
 
-    public IntelligenceConnection DemoIntelligence(string? secret = null) => new(
-        Simulator.IntelligenceTokenEndpoint,
-        Simulator.IntelligenceApiUrl,
-        SimulatorDemo.IntelligenceClientId,
-        SecretString.Create(secret ?? SimulatorDemo.IntelligenceClientSecret));
+    public IntelligenceConnection DemoIntelligence(string? secret = null) =>
+        SimulatorConnections.DemoIntelligence(Simulator.BaseUri) is var demo && secret is not null ? demo with { ClientSecret = SecretString.Create(secret) } : SimulatorConnections.DemoIntelligence(Simulator.BaseUri);
 
     public async ValueTask DisposeAsync()
     {
