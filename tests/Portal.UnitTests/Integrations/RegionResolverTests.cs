@@ -69,3 +69,27 @@ public sealed class RegionResolverTests
         WorkspaceOneRegions.FindUemRegion("emea")!.TokenUrl.ShouldBe(new Uri("https://emea.uemauth.workspaceone.com/connect/token"));
     }
 }
+
+public sealed class UemConnectionTests
+{
+    [Theory]
+    [InlineData("https://as1234.awmdm.com", "https://as1234.awmdm.com/API/")]
+    [InlineData("https://as1234.awmdm.com/", "https://as1234.awmdm.com/API/")]
+    [InlineData("https://as1234.awmdm.com/API", "https://as1234.awmdm.com/API/")]
+    [InlineData("https://as1234.awmdm.com/api/", "https://as1234.awmdm.com/API/")]
+    [InlineData("http://127.0.0.1:5080/simulator/tenants/demo", "http://127.0.0.1:5080/simulator/tenants/demo/API/")]
+    public void ApiBase_RestApiUrlVariants_NormalisedToSingleApiSegment(string restApiUrl, string expected)
+    {
+        var connection = new Portal.Integrations.Uem.UemConnection(new Uri("https://na.uemauth.workspaceone.com/connect/token"), new Uri(restApiUrl), "id", SecretString.Create("s"));
+
+        connection.ApiBase.ShouldBe(new Uri(expected));
+    }
+
+    [Fact]
+    public void TokenCacheKey_SameConnectionDifferentSecret_Differs()
+    {
+        var a = new Portal.Integrations.Uem.UemConnection(new Uri("https://na.uemauth.workspaceone.com/connect/token"), new Uri("https://as1.awmdm.com"), "id", SecretString.Create("s1"));
+
+        (a with { ClientSecret = SecretString.Create("s2") }).TokenCacheKey.ShouldNotBe(a.TokenCacheKey);
+    }
+}
