@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Polly.CircuitBreaker;
@@ -119,8 +118,6 @@ internal static class IntegrationHttp
 
         return header?.Date;
     }
-
-    public static bool IsUnauthorized(HttpResponseMessage response) => response.StatusCode == HttpStatusCode.Unauthorized;
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value)

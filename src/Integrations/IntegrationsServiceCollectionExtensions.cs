@@ -34,17 +34,17 @@ public static class IntegrationsServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<TokenCacheOptions>>()));
 
         // Token clients have their own pipeline; the API clients' retries re-send with the token they already hold.
-        Configure(services.AddHttpClient<UemTokenClient>());
-        Configure(services.AddHttpClient<UemApiClient>());
-        Configure(services.AddHttpClient<IntelligenceTokenClient>());
-        Configure(services.AddHttpClient<IntelligenceClient>());
+        Configure(services.AddHttpClient<UemTokenClient>(), withBearerToken: false);
+        Configure(services.AddHttpClient<UemApiClient>(), withBearerToken: true);
+        Configure(services.AddHttpClient<IntelligenceTokenClient>(), withBearerToken: false);
+        Configure(services.AddHttpClient<IntelligenceClient>(), withBearerToken: true);
         services.TryAddTransient<UemTokenProvider>();
         services.TryAddTransient<UemConnectionVerifier>();
         services.TryAddTransient<IntelligenceConnectionVerifier>();
         return services;
     }
 
-    private static void Configure(IHttpClientBuilder client)
+    private static void Configure(IHttpClientBuilder client, bool withBearerToken)
     {
         // Redirects are not followed: a token or API call that redirects is misconfigured, and following it could leak the bearer token.
         client.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -55,6 +55,12 @@ public static class IntegrationsServiceCollectionExtensions
         });
         client.ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan); // the resilience handler owns timeouts
         client.RedactLoggedHeaders(SensitiveHeaders.Contains);
+        if (withBearerToken)
+        {
+            // Added before the resilience handler, so it wraps it: token fetches stay outside the retry loop.
+            client.AddHttpMessageHandler(() => new BearerTokenHandler());
+        }
+
         client.AddStandardResilienceHandler()
             .Configure((options, sp) => Apply(options, sp.GetRequiredService<IOptions<IntegrationResilienceOptions>>().Value))
             .SelectPipelineByAuthority(); // one breaker per tenant host: one bad host never blocks the others

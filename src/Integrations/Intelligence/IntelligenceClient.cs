@@ -106,17 +106,13 @@ public sealed class IntelligenceClient(HttpClient http, IntelligenceTokenClient 
     {
         ArgumentNullException.ThrowIfNull(connection);
         var baseText = connection.ApiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/";
-        var uri = new Uri(new Uri(baseText), path);
-        var token = await GetTokenAsync(connection, cancellationToken);
-        var response = await SendOnceAsync(uri, body, token, operation, cancellationToken);
-        if (IntegrationHttp.IsUnauthorized(response))
-        {
-            response.Dispose();
-            cache.Invalidate(connection.TokenCacheKey, token);
-            token = await GetTokenAsync(connection, cancellationToken);
-            response = await SendOnceAsync(uri, body, token, operation, cancellationToken);
-        }
-
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(baseText), path));
+        request.Options.Set(BearerTokenHandler.TokenSourceKey, new IntelligenceTokenSource(this, cache, connection));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        // Buffered so the retry pipeline can resend it.
+        request.Content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body));
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var response = await IntegrationHttp.SendAsync(http, request, IntegrationStage.Api, operation, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             using (response)
@@ -128,14 +124,10 @@ public sealed class IntelligenceClient(HttpClient http, IntelligenceTokenClient 
         return response;
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(Uri uri, IntelligencePageRequest body, CachedAccessToken token, string operation, CancellationToken cancellationToken)
+    private sealed class IntelligenceTokenSource(IntelligenceClient client, AccessTokenCache cache, IntelligenceConnection connection) : IAccessTokenSource
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value.Reveal());
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        // Buffered so the retry pipeline can resend it.
-        request.Content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body));
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return await IntegrationHttp.SendAsync(http, request, IntegrationStage.Api, operation, cancellationToken);
+        public Task<CachedAccessToken> GetTokenAsync(CancellationToken cancellationToken) => client.GetTokenAsync(connection, cancellationToken);
+
+        public void Invalidate(CachedAccessToken rejected) => cache.Invalidate(connection.TokenCacheKey, rejected);
     }
 }

@@ -6,8 +6,8 @@ namespace Portal.Integrations.Uem;
 
 /// <summary>
 /// Typed client for the UEM REST API. The host comes from the <see cref="UemConnection"/> on each call. Each request
-/// pins its <c>Accept: application/json;version=N</c>, carries the bearer token and, when known, <c>aw-tenant-code</c>.
-/// A 401 refreshes the token once and retries once.
+/// pins its <c>Accept: application/json;version=N</c> and, when known, <c>aw-tenant-code</c>; the bearer token (and the
+/// one refresh-and-retry on 401) comes from <see cref="BearerTokenHandler"/>.
 /// </summary>
 public sealed class UemApiClient(HttpClient http, UemTokenProvider tokens, TimeProvider time)
 {
@@ -87,18 +87,22 @@ public sealed class UemApiClient(HttpClient http, UemTokenProvider tokens, TimeP
     private async Task<HttpResponseMessage> SendAsync(UemConnection connection, HttpMethod method, string relativePath, int version, string operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var uri = new Uri(connection.ApiBase, relativePath);
-        var token = await tokens.GetTokenAsync(connection, cancellationToken);
-        var response = await SendOnceAsync(connection, method, uri, version, token, operation, cancellationToken);
-        if (IntegrationHttp.IsUnauthorized(response))
+        using var request = new HttpRequestMessage(method, new Uri(connection.ApiBase, relativePath));
+        request.Options.Set(BearerTokenHandler.TokenSourceKey, new UemTokenSource(tokens, connection));
+        request.Headers.Accept.Add(IntegrationHttp.VersionedJson(version));
+        if (connection.ApiKey is { IsEmpty: false } apiKey)
         {
-            // Expired or revoked: refresh once and retry once. The retry pipeline below never fetches tokens.
-            response.Dispose();
-            tokens.Invalidate(connection, token);
-            token = await tokens.GetTokenAsync(connection, cancellationToken);
-            response = await SendOnceAsync(connection, method, uri, version, token, operation, cancellationToken);
+            request.Headers.TryAddWithoutValidation(TenantCodeHeader, apiKey.Reveal());
         }
 
+        if (method == HttpMethod.Post)
+        {
+            // Without a JSON content type some UEM calls fall back to XML. Buffered, so retries can resend it.
+            request.Content = new ByteArrayContent([]);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        var response = await IntegrationHttp.SendAsync(http, request, IntegrationStage.Api, operation, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             using (response)
@@ -110,31 +114,10 @@ public sealed class UemApiClient(HttpClient http, UemTokenProvider tokens, TimeP
         return response;
     }
 
-    private Task<HttpResponseMessage> SendOnceAsync(UemConnection connection, HttpMethod method, Uri uri, int version, CachedAccessToken token, string operation, CancellationToken cancellationToken)
+    private sealed class UemTokenSource(UemTokenProvider tokens, UemConnection connection) : IAccessTokenSource
     {
-        var request = new HttpRequestMessage(method, uri);
-        request.Headers.Accept.Add(IntegrationHttp.VersionedJson(version));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value.Reveal());
-        if (connection.ApiKey is { IsEmpty: false } apiKey)
-        {
-            request.Headers.TryAddWithoutValidation(TenantCodeHeader, apiKey.Reveal());
-        }
+        public Task<CachedAccessToken> GetTokenAsync(CancellationToken cancellationToken) => tokens.GetTokenAsync(connection, cancellationToken);
 
-        if (method == HttpMethod.Post)
-        {
-            // Without a JSON content type some UEM calls fall back to XML.
-            request.Content = new ByteArrayContent([]);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
-
-        return SendDisposingAsync(request, operation, cancellationToken);
-    }
-
-    private async Task<HttpResponseMessage> SendDisposingAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken)
-    {
-        using (request)
-        {
-            return await IntegrationHttp.SendAsync(http, request, IntegrationStage.Api, operation, cancellationToken);
-        }
+        public void Invalidate(CachedAccessToken rejected) => tokens.Invalidate(connection, rejected);
     }
 }
