@@ -37,7 +37,9 @@ public static class PortalIntegrations
         if (options.Enabled)
         {
             app.Services.GetRequiredService<SimulatorState>().UemTokenLifetime = TimeSpan.FromSeconds(options.UemTokenLifetimeSeconds);
-            app.MapWorkspaceOneSimulator(options.PathPrefix);
+            // Simulated Omnissa endpoints are anonymous (they check their own tokens); the operator API that creates
+            // clients and injects faults needs a signed-in portal user.
+            app.MapWorkspaceOneSimulator(options.PathPrefix, anonymousOperatorApi: false);
         }
 
         return app;

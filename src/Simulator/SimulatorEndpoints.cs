@@ -25,11 +25,14 @@ public static class SimulatorEndpoints
     /// Maps the UEM token service, UEM REST, Intelligence and operator endpoints under <paramref name="prefix"/>.
     /// Anonymous and antiforgery-free: the simulated services authenticate with their own tokens.
     /// </summary>
-    public static IEndpointRouteBuilder MapWorkspaceOneSimulator(this IEndpointRouteBuilder endpoints, string prefix = "")
+    /// <param name="endpoints">The host's route builder.</param>
+    /// <param name="prefix">Path prefix, e.g. "/simulator"; empty serves at the root.</param>
+    /// <param name="anonymousOperatorApi">False leaves <c>/_operator</c> to the host's authorization (the portal requires a signed-in user).</param>
+    public static IEndpointRouteBuilder MapWorkspaceOneSimulator(this IEndpointRouteBuilder endpoints, string prefix = "", bool anonymousOperatorApi = true)
     {
-        var root = endpoints.MapGroup(string.IsNullOrEmpty(prefix) ? "/" : prefix);
-        root.AllowAnonymous().DisableAntiforgery();
-        root.AddEndpointFilter(async (context, next) =>
+        var host = endpoints.MapGroup(string.IsNullOrEmpty(prefix) ? "/" : prefix);
+        host.DisableAntiforgery();
+        host.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             // The host app's status-code pages must not replace simulated error bodies.
@@ -56,6 +59,9 @@ public static class SimulatorEndpoints
             return await next(context);
         });
 
+        var root = host.MapGroup("/");
+        root.AllowAnonymous();
+
         // UEM token service: root = default region, /regions/{region} = any region.
         root.MapPost("/connect/token", (HttpContext http, SimulatorState s) => UemTokenAsync(http, s, s.DefaultRegion));
         root.MapPost("/regions/{region}/connect/token", (HttpContext http, SimulatorState s, string region) => UemTokenAsync(http, s, region));
@@ -67,7 +73,13 @@ public static class SimulatorEndpoints
         root.MapPost("/v2/metadata/entities", IntelligenceEntitiesAsync);
         root.MapPost("/v2/reports/search", IntelligenceReportsAsync);
 
-        MapOperator(root.MapGroup("/_operator"));
+        var operatorApi = host.MapGroup("/_operator");
+        if (anonymousOperatorApi)
+        {
+            operatorApi.AllowAnonymous();
+        }
+
+        MapOperator(operatorApi);
         return endpoints;
     }
 

@@ -22,7 +22,7 @@ public sealed class PortalSimulatorMountTests
     }
 
     [Fact]
-    public async Task Portal_SimulatorEnabled_TokenAndApiAnswerAnonymouslyUnderPrefix()
+    public async Task Portal_SimulatorEnabled_ServicesAnonymousOperatorApiProtected()
     {
         var folder = Directory.CreateTempSubdirectory("portal-sim-").FullName;
         await using var factory = new PortalFactory(folder);
@@ -35,10 +35,12 @@ public sealed class PortalSimulatorMountTests
             new("client_secret", SimulatorDemo.ClientSecret),
         ]), Ct);
         using var unauthenticated = await client.GetAsync("/simulator/API/system/info", Ct);
+        using var operatorApi = await client.GetAsync("/simulator/_operator/tenants", Ct);
         var error = JsonDocument.Parse(await unauthenticated.Content.ReadAsStringAsync(Ct));
 
         token.StatusCode.ShouldBe(HttpStatusCode.OK);
         unauthenticated.StatusCode.ShouldBe(HttpStatusCode.Unauthorized); // the simulator's own 401, not a login redirect
         error.RootElement.GetProperty("errorCode").GetInt32().ShouldBe(1024);
+        ((int)operatorApi.StatusCode).ShouldBeOneOf(302, 401); // operator API needs a signed-in portal user
     }
 }
