@@ -145,7 +145,7 @@ public static class SimulatorEndpoints
         var issuerRegion = tokenFault?.Kind == SimFaultKind.WrongRegionIssuer ? OtherRegion(match.Tenant.RegionCode) : match.Tenant.RegionCode;
         var lifetime = tokenFault?.Kind == SimFaultKind.ExpiredTokens ? TimeSpan.Zero : state.UemTokenLifetime;
         var token = state.IssueToken(SimTokenKind.Uem, issuerRegion, match.Tenant.HostKey, match.Client.ClientId, lifetime);
-        match.Client.CountUse();
+        match.Client.CountUse(state.Time.GetUtcNow());
         http.Response.Headers.CacheControl = "no-store";
         return Results.Json(new { access_token = token.Value, token_type = "Bearer", expires_in = (int)state.UemTokenLifetime.TotalSeconds }, Json);
     }
@@ -261,7 +261,7 @@ public static class SimulatorEndpoints
                 return Results.Json(new
                 {
                     api_keys = tenant.ApiKeys.Where(k => k.OrganizationGroupUuid == og.Uuid)
-                        .Select(k => new { service_name = k.ServiceName, api_key = k.Key, daily_quota_usage = 0, id = k.Id, uuid = k.Uuid }),
+                        .Select(k => new { service_name = k.ServiceName, api_key = k.Key, daily_quota_usage = (int)(tenant.ApiKeyUsage.TryGetValue(k.Key, out var used) ? used.Value : 0), id = k.Id, uuid = k.Uuid }),
                     oauth_clients = tenant.Clients.Where(c => c.OrganizationGroupUuid == og.Uuid)
                         .Select((c, i) => new { oauth_client_name = c.Name, oauth_client_id = c.ClientId, daily_quota_usage = c.DailyUsage, id = i + 1, uuid = DeterministicUuid(c.ClientId) }),
                 }, Json, ContentType(1));
@@ -404,7 +404,14 @@ public static class SimulatorEndpoints
             return UemError(403, forbiddenCode, "User doesn't have sufficient permissions to perform this operation.");
         }
 
-        client.CountUse();
+        client.CountUse(state.Time.GetUtcNow());
+        // With OAuth the tenant code is "disregarded" by UEM (workspace-one-api.md §2.2): only counted here, never checked.
+        var tenantCode = http.Request.Headers["aw-tenant-code"].ToString();
+        if (tenant.ApiKeys.Any(k => k.Key == tenantCode))
+        {
+            tenant.ApiKeyUsage.GetOrAdd(tenantCode, _ => new DailyCounter()).Increment(state.Time.GetUtcNow());
+        }
+
         return handler(tenant, token, AcceptVersion(http));
     }
 

@@ -21,9 +21,46 @@ public sealed class SimOAuthClient(string clientId, string secret, string name, 
     public Guid OrganizationGroupUuid { get; } = organizationGroupUuid;
     public string RoleName { get; set; } = roleName;
     public bool Enabled { get; set; } = true;
-    private long _dailyUsage;
-    public long DailyUsage => Interlocked.Read(ref _dailyUsage);
-    public void CountUse() => Interlocked.Increment(ref _dailyUsage);
+    private readonly DailyCounter _usage = new();
+
+    /// <summary>Calls (tokens and API requests) made by this client on the current UTC day.</summary>
+    public long DailyUsage => _usage.Value;
+
+    public void CountUse(DateTimeOffset now) => _usage.Increment(now);
+}
+
+/// <summary>A counter that restarts at 0 each UTC day, like UEM's <c>daily_quota_usage</c>.</summary>
+public sealed class DailyCounter
+{
+    private readonly Lock _gate = new();
+    private DateOnly _day;
+    private long _count;
+
+    public long Value
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count;
+            }
+        }
+    }
+
+    public void Increment(DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        lock (_gate)
+        {
+            if (today != _day)
+            {
+                _day = today;
+                _count = 0;
+            }
+
+            _count++;
+        }
+    }
 }
 
 public sealed record SimApiKey(int Id, Guid Uuid, string ServiceName, string Key, Guid OrganizationGroupUuid);
@@ -45,6 +82,9 @@ public sealed class SimTenant(string hostKey, string regionCode, string name)
     public List<SimDevice> Devices { get; } = [];
     public List<SimCommand> CommandLog { get; } = [];
     public HashSet<Guid> EulaAcceptedBy { get; } = [];
+
+    /// <summary>Daily usage per REST API key, counted when a call carries it as aw-tenant-code.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, DailyCounter> ApiKeyUsage { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>An Intelligence service account (the JSON file the console downloads).</summary>

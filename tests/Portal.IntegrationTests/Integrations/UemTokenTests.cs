@@ -139,4 +139,21 @@ public sealed class UemTokenTests
         keys.ApiKeys.ShouldNotBeNull().ShouldContain(k => k.ApiKey!.Reveal() == SimulatorDemo.ApiKey);
         keys.ApiKeys![0].ToString().ShouldNotContain(SimulatorDemo.ApiKey);
     }
+
+    [Fact]
+    public async Task GetApiKeysAsync_AfterCalls_ReportsDailyUsageThatResetsNextDay()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero));
+        await using var harness = await IntegrationHarness.StartAsync(clock: clock, cancellationToken: Ct);
+        var connection = harness.DemoConnection();
+        await harness.Api.GetSystemInfoAsync(connection, Ct);
+
+        var today = await harness.Api.GetApiKeysAsync(connection, SimulatorDemo.OrganizationGroupUuid, Ct);
+        clock.Advance(TimeSpan.FromDays(1));
+        var tomorrow = await harness.Api.GetApiKeysAsync(connection, SimulatorDemo.OrganizationGroupUuid, Ct);
+
+        today.OAuthClients!.Single(c => c.ClientId == SimulatorDemo.ClientId).DailyQuotaUsage.ShouldBe(3); // token + 2 calls
+        today.ApiKeys!.Single().DailyQuotaUsage.ShouldBe(2);
+        tomorrow.OAuthClients!.Single(c => c.ClientId == SimulatorDemo.ClientId).DailyQuotaUsage.ShouldBe(2); // new token + this call
+    }
 }
