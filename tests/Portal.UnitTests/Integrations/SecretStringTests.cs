@@ -44,3 +44,18 @@ public sealed class SecretStringTests
         result.ToString().ShouldBe("\"***\"");
     }
 }
+
+public sealed class ConnectionRedactionTests
+{
+    [Fact]
+    public void ToString_UemAndIntelligenceConnections_NeverShowSecrets()
+    {
+        var uem = new Portal.Integrations.Uem.UemConnection(new Uri("https://na.uemauth.workspaceone.com/connect/token"), new Uri("https://as1.awmdm.com"), "client", SecretString.Create("p4ssw0rd-secret"), SecretString.Create("APIKEY-123"));
+        var intel = new Portal.Integrations.Intelligence.IntelligenceConnection(new Uri("https://auth.na1.data.workspaceone.com/oauth/token"), new Uri("https://api.na1.data.workspaceone.com/"), "svc", SecretString.Create("intel-s3cret"));
+
+        uem.ToString().ShouldNotContain("p4ssw0rd");
+        uem.ToString().ShouldNotContain("APIKEY-123");
+        intel.ToString().ShouldNotContain("intel-s3cret");
+        uem.ToString().ShouldContain("***");
+    }
+}
