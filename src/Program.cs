@@ -14,6 +14,7 @@ try
     builder.AddPortalLogging();
     builder.AddPortalData();
     builder.AddPortalAuth();
+    builder.AddPortalIntegrations();
     builder.AddPortalHsts();
     builder.AddPortalFeatures();
     builder.AddPortalUi();

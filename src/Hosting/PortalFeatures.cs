@@ -1,5 +1,6 @@
 using Portal.Features.Audit;
 using Portal.Features.Preferences;
+using Portal.Features.Setup;
 using Portal.Features.Regions;
 using Portal.Features.Tenants;
 using Portal.Features.Users;
@@ -13,6 +14,7 @@ public static class PortalFeatures
     {
         builder.Services.AddAuditFeature();
         builder.Services.AddUsersFeature();
+        builder.Services.AddSetupFeature();
         builder.Services.AddPreferencesFeature();
         builder.Services.AddRegionsFeature();
         builder.Services.AddTenantsFeature();

@@ -39,6 +39,7 @@ public static class PortalUi
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAuditEndpoints();
+        app.MapPortalSimulator();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

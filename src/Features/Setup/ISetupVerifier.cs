@@ -40,5 +40,8 @@ public sealed record VerificationReport(IReadOnlyList<VerificationLine> Lines)
 
 public sealed record OrganizationGroupLookup(bool Found, string? Name, string? Uuid, string? Type, VerificationReport Report)
 {
+    /// <summary>False when no OAuth client is stored yet: the group is then checked in "Verify UEM end to end".</summary>
+    public bool Verifiable { get; init; } = true;
+
     public bool IsCustomerType => string.Equals(Type, "Customer", StringComparison.OrdinalIgnoreCase);
 }

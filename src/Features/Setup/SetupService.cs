@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -105,8 +104,13 @@ public sealed class SetupService(
             return StepOutcome.Failed("This run no longer exists. Reload the page.");
         }
 
+        if (string.IsNullOrWhiteSpace(groupId) || groupId.Trim().Length > 100)
+        {
+            return StepOutcome.Failed("Organisation group ID: enter the Group ID of the customer's Customer-type group (Groups & Settings → Groups → Organization Groups → Details).", await LoadAsync(run.TenantId, ct));
+        }
+
         var lookup = await LookupOrganizationGroupAsync(run.TenantId, groupId, ct);
-        if (!lookup.Found || !lookup.IsCustomerType)
+        if (lookup.Verifiable && (!lookup.Found || !lookup.IsCustomerType))
         {
             return StepOutcome.Failed(
                 !lookup.Found
@@ -118,10 +122,10 @@ public sealed class SetupService(
         await UpdateTenantAsync(run.TenantId, m =>
         {
             m.OrganizationGroupId = groupId.Trim();
-            m.OrganizationGroupName = lookup.Name;
+            m.OrganizationGroupName = lookup.Name ?? m.OrganizationGroupName;
         }, ct);
         return await CompleteAsync(run, version, SetupStep.Plan, Fingerprint(groupId.Trim(), roleName.Trim()),
-            new { organisationGroup = lookup.Name, groupId = groupId.Trim(), lookup.Uuid, lookup.Type, role = roleName.Trim() }, lookup.Report, ct);
+            new { organisationGroup = lookup.Name, groupId = groupId.Trim(), lookup.Uuid, lookup.Type, lookup.Verifiable, role = roleName.Trim() }, lookup.Report, ct);
     }
 
     /// <summary>Step 2 (and rotation step 1): exchange the pasted credentials for a token first; store them only if that works.</summary>
@@ -448,7 +452,7 @@ public sealed class SetupService(
         return new StepOutcome(true, null, report, await LoadAsync(run.TenantId, ct), result.Invalidated);
     }
 
-    private async Task<string?> SaveRunAsync(PortalDbContext db, SetupRun run, Guid expectedVersion, CancellationToken ct)
+    private static async Task<string?> SaveRunAsync(PortalDbContext db, SetupRun run, Guid expectedVersion, CancellationToken ct)
     {
         if (run.Version != expectedVersion)
         {

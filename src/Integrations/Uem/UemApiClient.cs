@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Portal.Integrations.Uem;
+
+/// <summary>
+/// Typed client for the UEM REST API. The host comes from the <see cref="UemConnection"/> on each call. Each request
+/// pins its <c>Accept: application/json;version=N</c> and, when known, <c>aw-tenant-code</c>; the bearer token (and the
+/// one refresh-and-retry on 401) comes from <see cref="BearerTokenHandler"/>.
+/// </summary>
+public sealed class UemApiClient(HttpClient http, UemTokenProvider tokens, TimeProvider time)
+{
+    public const string TenantCodeHeader = "aw-tenant-code";
+
+    public async Task<UemSystemInfo> GetSystemInfoAsync(UemConnection connection, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(connection, HttpMethod.Get, "system/info", 1, "GET /API/system/info", cancellationToken);
+        return await IntegrationHttp.ReadJsonAsync<UemSystemInfo>(response, IntegrationStage.Api, "GET /API/system/info", cancellationToken);
+    }
+
+    /// <summary>OG search, v2 shape (<c>OrganizationGroups</c>, int <c>Id</c>).</summary>
+    public async Task<UemOrganizationGroupSearchResult> SearchOrganizationGroupsAsync(UemConnection connection, string groupId, CancellationToken cancellationToken)
+    {
+        var query = QueryString.Create("groupid", groupId);
+        using var response = await SendAsync(connection, HttpMethod.Get, "system/groups/search" + query, 2, "GET /API/system/groups/search", cancellationToken);
+        return await IntegrationHttp.ReadJsonAsync<UemOrganizationGroupSearchResult>(response, IntegrationStage.Api, "GET /API/system/groups/search", cancellationToken);
+    }
+
+    /// <summary>OG search, v1 shape (<c>LocationGroups</c>, <c>Id.Value</c>).</summary>
+    public async Task<UemLocationGroupSearchResult> SearchLocationGroupsAsync(UemConnection connection, string groupId, CancellationToken cancellationToken)
+    {
+        var query = QueryString.Create("groupid", groupId);
+        using var response = await SendAsync(connection, HttpMethod.Get, "system/groups/search" + query, 1, "GET /API/system/groups/search", cancellationToken);
+        return await IntegrationHttp.ReadJsonAsync<UemLocationGroupSearchResult>(response, IntegrationStage.Api, "GET /API/system/groups/search", cancellationToken);
+    }
+
+    /// <summary>REST API keys and OAuth clients of an OG.</summary>
+    public async Task<UemApiKeysResult> GetApiKeysAsync(UemConnection connection, Guid organizationGroupUuid, CancellationToken cancellationToken)
+    {
+        const string operation = "GET /API/system/v2/groups/{uuid}/api-keys";
+        using var response = await SendAsync(connection, HttpMethod.Get, $"system/v2/groups/{organizationGroupUuid}/api-keys", 1, operation, cancellationToken);
+        return await IntegrationHttp.ReadJsonAsync<UemApiKeysResult>(response, IntegrationStage.Api, operation, cancellationToken);
+    }
+
+    public async Task<UemDeviceSearchResult> SearchDevicesAsync(UemConnection connection, UemDeviceQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var parameters = new List<KeyValuePair<string, string?>>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                parameters.Add(new(name, value));
+            }
+        }
+
+        Add("user", query.User);
+        Add("platform", query.Platform);
+        Add("model", query.Model);
+        Add("lgid", query.OrganizationGroupId?.ToString(CultureInfo.InvariantCulture));
+        Add("page", query.Page.ToString(CultureInfo.InvariantCulture));
+        Add("pagesize", query.PageSize.ToString(CultureInfo.InvariantCulture));
+        using var response = await SendAsync(connection, HttpMethod.Get, "mdm/devices/search" + QueryString.Create(parameters), 1, "GET /API/mdm/devices/search", cancellationToken);
+        return await IntegrationHttp.ReadJsonAsync<UemDeviceSearchResult>(response, IntegrationStage.Api, "GET /API/mdm/devices/search", cancellationToken);
+    }
+
+    /// <summary>Sends the Lock command to a device by its integer id. UEM answers 202 Accepted with no body.</summary>
+    public async Task LockDeviceAsync(UemConnection connection, long deviceId, CancellationToken cancellationToken)
+    {
+        var path = $"mdm/devices/{deviceId.ToString(CultureInfo.InvariantCulture)}/commands" + QueryString.Create("command", "Lock");
+        using var response = await SendAsync(connection, HttpMethod.Post, path, 1, "POST /API/mdm/devices/{id}/commands?command=Lock", cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new IntegrationException(IntegrationFailureKind.MalformedResponse, IntegrationStage.Api, "POST /API/mdm/devices/{id}/commands?command=Lock", response.RequestMessage!.RequestUri!, $"Lock returned HTTP {(int)response.StatusCode} instead of 202.") { StatusCode = (int)response.StatusCode };
+        }
+    }
+
+    /// <summary>Intelligence EULA state of a Customer OG (404 6231 on other OG types).</summary>
+    public async Task<UemIntelligenceEula> GetIntelligenceEulaAsync(UemConnection connection, Guid organizationGroupUuid, CancellationToken cancellationToken)
+    {
+        const string operation = "GET /API/system/groups/{uuid}/intelligence/eula";
+        using var response = await SendAsync(connection, HttpMethod.Get, $"system/groups/{organizationGroupUuid}/intelligence/eula", 1, operation, cancellationToken);
+        return await IntegrationHttp.ReadJsonAsync<UemIntelligenceEula>(response, IntegrationStage.Api, operation, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(UemConnection connection, HttpMethod method, string relativePath, int version, string operation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var request = new HttpRequestMessage(method, new Uri(connection.ApiBase, relativePath));
+        request.Options.Set(BearerTokenHandler.TokenSourceKey, new UemTokenSource(tokens, connection));
+        request.Headers.Accept.Add(IntegrationHttp.VersionedJson(version));
+        if (connection.ApiKey is { IsEmpty: false } apiKey)
+        {
+            request.Headers.TryAddWithoutValidation(TenantCodeHeader, apiKey.Reveal());
+        }
+
+        if (method == HttpMethod.Post)
+        {
+            // Without a JSON content type some UEM calls fall back to XML. Buffered, so retries can resend it.
+            request.Content = new ByteArrayContent([]);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        var response = await IntegrationHttp.SendAsync(http, request, IntegrationStage.Api, operation, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                throw await IntegrationHttp.ErrorAsync(response, IntegrationStage.Api, operation, time, cancellationToken);
+            }
+        }
+
+        return response;
+    }
+
+    private sealed class UemTokenSource(UemTokenProvider tokens, UemConnection connection) : IAccessTokenSource
+    {
+        public Task<CachedAccessToken> GetTokenAsync(CancellationToken cancellationToken) => tokens.GetTokenAsync(connection, cancellationToken);
+
+        public void Invalidate(CachedAccessToken rejected) => tokens.Invalidate(connection, rejected);
+    }
+}

@@ -1,0 +1,153 @@
+namespace Portal.Integrations.Uem;
+
+/// <summary>Which optional steps to run.</summary>
+public sealed record UemVerifyOptions(bool IncludeDeviceSearch = true, bool IncludeIntelligenceEula = false);
+
+/// <summary>
+/// Runs the layered checks for one tenant connection: region pairing → token → system/info → OG lookup (Customer type)
+/// → api-keys (client id and API key listed) → optional device search and Intelligence EULA. Stops at the first failure.
+/// </summary>
+public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemApiClient api, ILogger<UemConnectionVerifier> logger)
+{
+    public async Task<IReadOnlyList<CheckResult>> VerifyAsync(UemConnection connection, UemVerifyOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        options ??= new UemVerifyOptions();
+        var results = new List<CheckResult>();
+        var region = RegionResolver.Assess(connection.TokenUrl, connection.RestApiUrl, connection.ApiRegionCode);
+        var context = new DiagnosisContext(connection.ClientId, connection.ClientSecret.WasTrimmed, region, connection.TokenUrl);
+
+        results.Add(region.HasProblems
+            ? CheckResult.Warning("Region", DiagnosisLayer.TokenExchange, $"Token URL region '{region.TokenRegion ?? "unknown"}', API host region '{region.ApiRegion ?? "unknown"}'.", string.Join(" ", region.Findings))
+            : CheckResult.Passed("Region", DiagnosisLayer.TokenExchange, $"Token URL region '{region.TokenRegion ?? "unknown"}' matches the tenant."));
+
+        if (connection.ClientSecret.IsEmpty)
+        {
+            results.Add(CheckResult.Failed("Token", DiagnosisLayer.TokenExchange, FailureCause.InvalidClient, "No client secret was entered.", "Paste the client secret shown when the OAuth client was created."));
+            return Log(results);
+        }
+
+        if (!await RunAsync(results, "Token", DiagnosisLayer.TokenExchange, context, async ct =>
+            {
+                var token = await tokens.GetTokenAsync(connection, ct);
+                return $"Token received; valid until {token.ExpiresAt:HH:mm} UTC.";
+            }, cancellationToken))
+        {
+            return Log(results);
+        }
+
+        if (!await RunAsync(results, "System info", DiagnosisLayer.ApiAuthentication, context, async ct =>
+            {
+                var info = await api.GetSystemInfoAsync(connection, ct);
+                return $"Authenticated to {info.ProductName ?? "Workspace ONE UEM"} {info.ProductVersion}.";
+            }, cancellationToken))
+        {
+            return Log(results);
+        }
+
+        if (string.IsNullOrWhiteSpace(connection.OrganizationGroupId))
+        {
+            results.Add(CheckResult.Failed("Organization group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound, "No organization Group ID was entered.", "Enter the Group ID of the tenant's Customer organization group."));
+            return Log(results);
+        }
+
+        UemOrganizationGroup? group = null;
+        if (!await RunAsync(results, "Organization group", DiagnosisLayer.OrganizationGroup, context, async ct =>
+            {
+                var search = await api.SearchOrganizationGroupsAsync(connection, connection.OrganizationGroupId, ct);
+                group = search.OrganizationGroups?.FirstOrDefault(g => string.Equals(g.GroupId, connection.OrganizationGroupId, StringComparison.OrdinalIgnoreCase));
+                return group is null ? "" : $"Found '{group.Name}' ({group.LocationGroupType}).";
+            }, cancellationToken))
+        {
+            return Log(results);
+        }
+
+        if (group is null)
+        {
+            results[^1] = CheckResult.Failed("Organization group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound,
+                $"No organization group has Group ID '{connection.OrganizationGroupId}'.", "Check the Group ID in UEM (Groups & Settings → Groups → Organization Groups → Details).");
+            return Log(results);
+        }
+
+        if (!group.IsCustomerType)
+        {
+            results[^1] = CheckResult.Failed("Organization group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotCustomerType,
+                $"'{group.Name}' is a {group.LocationGroupType} group, not a Customer group.", "Use the tenant's top Customer-type organization group; OAuth clients and API keys belong there.");
+            return Log(results);
+        }
+
+        UemApiKeysResult? keys = null;
+        if (!await RunAsync(results, "API keys", DiagnosisLayer.TenantCodeApiKey, context, async ct =>
+            {
+                keys = await api.GetApiKeysAsync(connection, group.Uuid, ct);
+                return "";
+            }, cancellationToken))
+        {
+            return Log(results);
+        }
+
+        var clientListed = keys!.OAuthClients?.Any(c => string.Equals(c.ClientId, connection.ClientId, StringComparison.OrdinalIgnoreCase)) == true;
+        var keyListed = connection.ApiKey is null || keys.ApiKeys?.Any(k => k.ApiKey is not null && k.ApiKey.Reveal() == connection.ApiKey.Reveal()) == true;
+        results[^1] = (clientListed, keyListed) switch
+        {
+            (false, _) => CheckResult.Failed("API keys", DiagnosisLayer.TenantCodeApiKey, FailureCause.ClientNotListed,
+                $"OAuth client {connection.ClientId} is not listed on '{group.Name}'.", "Create the OAuth client at the Customer organization group (not a child group), or enter the Group ID of the group it was created at."),
+            (true, false) => CheckResult.Failed("API keys", DiagnosisLayer.TenantCodeApiKey, FailureCause.ApiKeyNotListed,
+                $"The REST API key entered is not one of the keys of '{group.Name}'.", "Copy the key again from All Settings → System → Advanced → API → REST API at the Customer organization group."),
+            _ => CheckResult.Passed("API keys", DiagnosisLayer.TenantCodeApiKey, connection.ApiKey is null ? "OAuth client is listed on the organization group." : "OAuth client and REST API key are listed on the organization group."),
+        };
+        if (!results[^1].Ok)
+        {
+            return Log(results);
+        }
+
+        if (options.IncludeDeviceSearch && !await RunAsync(results, "Device search", DiagnosisLayer.RolePermissions, context, async ct =>
+            {
+                var devices = await api.SearchDevicesAsync(connection, new UemDeviceQuery(PageSize: 1), ct);
+                return $"Role can read devices ({devices.Total ?? devices.Devices?.Count ?? 0} in total).";
+            }, cancellationToken))
+        {
+            return Log(results);
+        }
+
+        if (options.IncludeIntelligenceEula)
+        {
+            await RunAsync(results, "Intelligence EULA", DiagnosisLayer.Intelligence, context, async ct =>
+            {
+                var eula = await api.GetIntelligenceEulaAsync(connection, group.Uuid, ct);
+                return eula.IsAccepted ? "Intelligence EULA accepted." : "Intelligence EULA not yet accepted.";
+            }, cancellationToken);
+        }
+
+        return Log(results);
+    }
+
+    private static async Task<bool> RunAsync(List<CheckResult> results, string check, DiagnosisLayer layer, DiagnosisContext context, Func<CancellationToken, Task<string>> step, CancellationToken cancellationToken)
+    {
+        try
+        {
+            results.Add(CheckResult.Passed(check, layer, await step(cancellationToken)));
+            return true;
+        }
+        catch (IntegrationException ex)
+        {
+            // The EULA endpoint is a UEM call: report its failures at their own layer, not as Intelligence ones.
+            var attempted = layer == DiagnosisLayer.Intelligence ? DiagnosisLayer.OrganizationGroup : layer;
+            results.Add(ConnectionDiagnosis.Diagnose(check, attempted, ex, context));
+            return false;
+        }
+    }
+
+    private List<CheckResult> Log(List<CheckResult> results)
+    {
+        foreach (var result in results.Where(r => !r.Ok))
+        {
+            LogFailure(result.Check, result.Layer, result.Cause, result.Evidence?.StatusCode, result.Evidence?.ErrorCode, result.Evidence?.ActivityId, result.Evidence?.Host);
+        }
+
+        return results;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "UEM connection check {Check} failed at {Layer}: {Cause} (status {Status}, error {ErrorCode}, activity {ActivityId}, host {Host})")]
+    private partial void LogFailure(string check, DiagnosisLayer layer, FailureCause? cause, int? status, string? errorCode, string? activityId, string? host);
+}

@@ -1,0 +1,150 @@
+namespace Portal.Simulator;
+
+/// <summary>Organization group type as UEM reports it in <c>LocationGroupType</c>.</summary>
+public enum SimOrganizationGroupType
+{
+    Customer,
+    Container,
+}
+
+public sealed record SimOrganizationGroup(int Id, Guid Uuid, string Name, string GroupId, SimOrganizationGroupType Type, int? ParentId);
+
+public sealed record SimRole(string Name, IReadOnlySet<string> Permissions);
+
+/// <summary>A UEM OAuth client as created in Groups &amp; Settings → Configurations → OAuth Client Management.</summary>
+public sealed class SimOAuthClient(string clientId, string secret, string name, string description, Guid organizationGroupUuid, string roleName)
+{
+    public string ClientId { get; } = clientId;
+    public string Secret { get; set; } = secret;
+    public string Name { get; } = name;
+    public string Description { get; } = description;
+    public Guid OrganizationGroupUuid { get; } = organizationGroupUuid;
+    public string RoleName { get; set; } = roleName;
+    public bool Enabled { get; set; } = true;
+    private readonly DailyCounter _usage = new();
+
+    /// <summary>Calls (tokens and API requests) made by this client on the current UTC day.</summary>
+    public long DailyUsage => _usage.Value;
+
+    public void CountUse(DateTimeOffset now) => _usage.Increment(now);
+}
+
+/// <summary>A counter that restarts at 0 each UTC day, like UEM's <c>daily_quota_usage</c>.</summary>
+public sealed class DailyCounter
+{
+    private readonly Lock _gate = new();
+    private DateOnly _day;
+    private long _count;
+
+    public long Value
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count;
+            }
+        }
+    }
+
+    public void Increment(DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        lock (_gate)
+        {
+            if (today != _day)
+            {
+                _day = today;
+                _count = 0;
+            }
+
+            _count++;
+        }
+    }
+}
+
+public sealed record SimApiKey(int Id, Guid Uuid, string ServiceName, string Key, Guid OrganizationGroupUuid);
+
+public sealed record SimDevice(int Id, Guid Uuid, string SerialNumber, string FriendlyName, string Platform, string Model, string UserName, int OrganizationGroupId, string ComplianceStatus, string AntivirusStatus, DateTimeOffset LastSeen);
+
+public sealed record SimCommand(int DeviceId, string Command, string ClientId, DateTimeOffset At);
+
+/// <summary>A simulated UEM tenant reachable at <c>/tenants/{HostKey}/API</c> (the demo tenant also at <c>/API</c>).</summary>
+public sealed class SimTenant(string hostKey, string regionCode, string name)
+{
+    public string HostKey { get; } = hostKey;
+    public string RegionCode { get; } = regionCode;
+    public string Name { get; } = name;
+    public List<SimOrganizationGroup> OrganizationGroups { get; } = [];
+    public Dictionary<string, SimRole> Roles { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public List<SimOAuthClient> Clients { get; } = [];
+    public List<SimApiKey> ApiKeys { get; } = [];
+    public List<SimDevice> Devices { get; } = [];
+    public List<SimCommand> CommandLog { get; } = [];
+    public HashSet<Guid> EulaAcceptedBy { get; } = [];
+
+    /// <summary>Daily usage per REST API key, counted when a call carries it as aw-tenant-code.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, DailyCounter> ApiKeyUsage { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>An Intelligence service account (the JSON file the console downloads).</summary>
+public sealed record SimIntelligenceAccount(string ClientId, string Secret, string RegionCode, Guid OrgId);
+
+public enum SimTokenKind
+{
+    Uem,
+    Intelligence,
+}
+
+public sealed record SimIssuedToken(string Value, SimTokenKind Kind, string RegionCode, string TenantHostKey, string ClientId, DateTimeOffset ExpiresAt);
+
+/// <summary>Kinds of fault the operator can inject.</summary>
+public enum SimFaultKind
+{
+    /// <summary>Delay the answer by <see cref="SimFault.DelayMilliseconds"/>, then answer normally.</summary>
+    Latency,
+
+    /// <summary>429 with <c>Retry-After: RetryAfterSeconds</c>.</summary>
+    RateLimit,
+
+    /// <summary>5xx (<see cref="SimFault.StatusCode"/>, default 503) with a UEM error body.</summary>
+    ServerError,
+
+    /// <summary>Hold the request until the caller gives up.</summary>
+    Timeout,
+
+    /// <summary>200 with a truncated JSON body.</summary>
+    MalformedJson,
+
+    /// <summary>Tokens are issued by another region's issuer, so the tenant rejects them (401 1024).</summary>
+    WrongRegionIssuer,
+
+    /// <summary>Tokens are issued already expired, so every API call answers 401 1029.</summary>
+    ExpiredTokens,
+}
+
+/// <summary>Which simulated service a fault applies to.</summary>
+public enum SimFaultTarget
+{
+    Any,
+    UemToken,
+    UemApi,
+    IntelligenceToken,
+    IntelligenceApi,
+}
+
+/// <summary>An injected fault. <see cref="TenantHostKey"/> or <see cref="ClientId"/> narrow it; null matches all. <see cref="Remaining"/> null = unlimited.</summary>
+public sealed record SimFault
+{
+    public SimFaultKind Kind { get; init; }
+    public SimFaultTarget Target { get; init; } = SimFaultTarget.Any;
+    public string? TenantHostKey { get; init; }
+    public string? ClientId { get; init; }
+    public int DelayMilliseconds { get; init; } = 2000;
+    public int RetryAfterSeconds { get; init; } = 1;
+    public int StatusCode { get; init; } = 503;
+    public int? Remaining { get; init; }
+}
+
+/// <summary>Shape of one received request: path without prefix, query parameter names, Accept header, whether aw-tenant-code was sent.</summary>
+public sealed record SimRequestRecord(string Method, string Path, IReadOnlyList<string> QueryKeys, string? Accept, bool HasTenantCode, string? ContentType);
