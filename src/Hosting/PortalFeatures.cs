@@ -18,6 +18,7 @@ public static class PortalFeatures
         builder.Services.AddPreferencesFeature();
         builder.Services.AddRegionsFeature();
         builder.Services.AddTenantsFeature();
+        builder.Services.AddDemoMode();
         return builder;
     }
 }

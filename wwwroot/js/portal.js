@@ -6,3 +6,7 @@ export function timeZone() {
 export async function copyText(text) {
     await navigator.clipboard.writeText(text);
 }
+
+export function printPage() {
+    window.print();
+}

@@ -21,8 +21,8 @@ public static class HomeGuide
         if (user.IsInRole(Roles.Helpdesk))
         {
             cards.Add(new(Roles.Helpdesk, "Connect a customer tenant",
-                "You will create an OAuth client in the UEM console, paste its Client ID and Secret here, and the portal verifies each step against the region's token service and the UEM and Intelligence APIs.",
-                "/tenants", "Open tenants"));
+                "Open the runbook for a tenant: you create an OAuth client in the UEM console, paste its Client ID and Secret, and the portal verifies each step against the region's token service and the UEM and Intelligence APIs. In demo mode, try it on \"Demo Customer (simulator)\".",
+                "/setup", "Open the runbook"));
         }
 
         if (user.IsInRole(Roles.TeamLead))

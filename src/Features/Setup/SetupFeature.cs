@@ -1,3 +1,6 @@
+using Portal.Features.Setup.Demo;
+using Portal.Hosting;
+
 namespace Portal.Features.Setup;
 
 public static class SetupFeature
@@ -6,6 +9,15 @@ public static class SetupFeature
     {
         services.AddScoped<SetupService>();
         services.AddScoped<ISetupVerifier, WorkspaceOneSetupVerifier>();
+        services.AddScoped<SimulatorConsole>();
+        services.AddScoped<RunbookService>();
+        return services;
+    }
+
+    /// <summary>Demo mode: a tenant on the simulated region. Registered after the regions so their seeder runs first.</summary>
+    public static IServiceCollection AddDemoMode(this IServiceCollection services)
+    {
+        services.AddScoped<IDataSeeder, DemoTenantSeeder>();
         return services;
     }
 }

@@ -21,7 +21,18 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public PortalAppFactory()
     {
         DataFolder = Directory.CreateTempSubdirectory("portal-it-").FullName;
-        UseKestrel(0);
+        // A known port (not 0): the simulated region's URLs point back at this portal's /simulator.
+        Port = FreeLoopbackPort();
+        UseKestrel(Port);
+    }
+
+    public int Port { get; }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public string DataFolder { get; }
@@ -43,7 +54,8 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Testing");
         builder.UseStaticWebAssets(); // dev-time asset manifest (MudBlazor, _framework) outside Development
-        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("urls", $"http://127.0.0.1:{Port}");
+        builder.UseSetting("Demo:PublicBaseUrl", $"http://127.0.0.1:{Port}");
         builder.UseSetting("Database:Path", DatabasePath);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(DataFolder, "keys"));
         builder.UseSetting("Audit:KeyPath", Path.Combine(DataFolder, "keys", "audit-chain.key"));

@@ -1,0 +1,230 @@
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Features.Audit;
+using Portal.Features.Setup;
+using Portal.Features.Setup.Demo;
+using Portal.Features.Tenants;
+using Portal.Features.Users;
+using Portal.IntegrationTests.Infrastructure;
+using Portal.Simulator;
+
+namespace Portal.IntegrationTests.Features.Setup;
+
+/// <summary>The runbook against the built-in simulator over real HTTP (the portal calls its own /simulator on loopback).</summary>
+public sealed class SetupWizardFlowTests : IAsyncLifetime
+{
+    private readonly PortalAppFactory _portal = new();
+
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => _portal.InitializeAsync();
+
+    public ValueTask DisposeAsync() => _portal.DisposeAsync();
+
+    private AsyncServiceScope Helpdesk() => _portal.Services.ScopeFor("helen", Roles.Helpdesk);
+
+    private static async Task<int> DemoTenantAsync(AsyncServiceScope scope) =>
+        (await scope.ServiceProvider.GetRequiredService<TenantService>().SearchAsync("Demo Customer", 5, Ct)).Single().Id;
+
+    private static async Task<SetupRun> StartAsync(SetupService setup, int tenantId)
+    {
+        var started = await setup.StartAsync(tenantId, SetupRunKind.InitialSetup, Ct);
+        started.Succeeded.ShouldBeTrue(started.Error);
+        return started.Snapshot!.Run!;
+    }
+
+    [Fact]
+    public async Task Wizard_DemoTenant_CompletesEveryStepWithEvidenceAndAudit()
+    {
+        await using var scope = Helpdesk();
+        var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
+        var tenantId = await DemoTenantAsync(scope);
+        var run = await StartAsync(setup, tenantId);
+
+        var plan = await setup.ConfirmPlanAsync(run.Id, run.Version, SimulatorDemo.GroupId, "Intelligence Integration", Ct);
+        plan.Succeeded.ShouldBeTrue(plan.Error);
+        run = plan.Snapshot!.Run!;
+        var created = await scope.ServiceProvider.GetRequiredService<SimulatorConsole>().CreateOAuthClientAsync(tenantId, "Intelligence-demo", SimulatorDemo.FullRole, Ct);
+        var client = await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, created!.Value.ClientId, "  " + created.Value.ClientSecret + "\n", Ct);
+        client.Succeeded.ShouldBeTrue(client.Error);
+        client.Snapshot!.OAuthClientId.ShouldBe(created.Value.ClientId);
+        run = client.Snapshot.Run!;
+        var key = await setup.SubmitApiKeyAsync(run.Id, run.Version, SimulatorDemo.ApiKey, Ct);
+        key.Succeeded.ShouldBeTrue(key.Error);
+        run = key.Snapshot!.Run!;
+        var uem = await setup.VerifyAsync(run.Id, run.Version, SetupStep.VerifyUem, Ct);
+        uem.Succeeded.ShouldBeTrue(uem.Error);
+        uem.Report!.Lines.Select(l => l.Layer).ShouldContain("System info");
+        uem.Report.Lines.ShouldContain(l => l.Layer == "Device search" && l.Passed);
+        run = uem.Snapshot!.Run!;
+
+        var reveal = await setup.RevealSecretAsync(run.Id, run.Version, Ct);
+        reveal.Secret.ShouldBe(created.Value.ClientSecret);
+        run = (await setup.LoadAsync(tenantId, Ct))!.Run!;
+        (await setup.RevealSecretAsync(run.Id, run.Version, Ct)).Succeeded.ShouldBeFalse(); // once per run
+        var intelligence = await setup.ConfirmIntelligenceAsync(run.Id, run.Version, SetupStep.AuthoriseIntelligence, authorisedConfirmed: true, Ct);
+        intelligence.Succeeded.ShouldBeTrue(intelligence.Error);
+        intelligence.Report.ShouldNotBeNull(); // the demo tenant has an Intelligence service account, so it was verified
+        run = intelligence.Snapshot!.Run!;
+        var lockResult = await setup.LockTestDeviceAsync(run.Id, run.Version, SimulatorConsole.TestDeviceSerial, SimulatorConsole.TestDeviceSerial, Ct);
+        lockResult.Succeeded.ShouldBeTrue(lockResult.Error);
+        lockResult.Report!.Lines.ShouldContain(l => l.Layer == "Simulator command log" && l.Passed);
+        _portal.Services.GetRequiredService<SimulatorState>().Commands(SimulatorDemo.TenantHostKey).ShouldContain(c => c.Command == "Lock" && c.DeviceId == SimulatorDemo.AntivirusOffDeviceId);
+        run = lockResult.Snapshot!.Run!;
+        var summary = await setup.ConfirmAsync(run.Id, run.Version, SetupStep.Summary, null, Ct);
+
+        summary.Succeeded.ShouldBeTrue(summary.Error);
+        summary.Snapshot!.Run!.IsFinished.ShouldBeTrue();
+        summary.Snapshot.Run.Steps.ShouldAllBe(s => s.CompletedBy == "helen" && s.State == StepState.Completed);
+        var entries = await AuditAsync(tenantId);
+        entries.Count(e => e.Action == SetupActions.StepCompleted).ShouldBe(7);
+        entries.ShouldContain(e => e.Action == SetupActions.SecretRevealed && e.Outcome == AuditOutcome.Success);
+        entries.ShouldContain(e => e.Action == SetupActions.SecretRevealed && e.Outcome == AuditOutcome.Denied);
+        entries.ShouldContain(e => e.Action == SetupActions.LockCommand && e.Outcome == AuditOutcome.Success);
+        entries.ShouldContain(e => e.Action == SetupActions.RunFinished);
+        string.Join('\n', entries.Select(e => e.DetailsJson)).ShouldNotContain(created.Value.ClientSecret);
+        var markdown = (await scope.ServiceProvider.GetRequiredService<RunbookService>().GetAsync(tenantId, export: true, Ct))!.ToMarkdown();
+        markdown.ShouldContain(created.Value.ClientId);
+        markdown.ShouldContain(SecretRules.Fingerprint(created.Value.ClientSecret));
+        markdown.ShouldNotContain(created.Value.ClientSecret);
+        markdown.ShouldNotContain(SimulatorDemo.ApiKey);
+    }
+
+    [Fact]
+    public async Task ClientStep_WrongSecret_ShowsTheDiagnosisAndStoresNothing()
+    {
+        await using var scope = Helpdesk();
+        var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
+        var tenantId = await DemoTenantAsync(scope);
+        var run = (await setup.ConfirmPlanAsync((await StartAsync(setup, tenantId)).Id, (await setup.LoadAsync(tenantId, Ct))!.Run!.Version, SimulatorDemo.GroupId, "Role", Ct)).Snapshot!.Run!;
+
+        var outcome = await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, SimulatorDemo.ClientId, "definitely-the-wrong-secret", Ct);
+
+        outcome.Succeeded.ShouldBeFalse();
+        outcome.Report!.FirstFailure!.Layer.ShouldBe("Token exchange");
+        outcome.Error.ShouldNotBeNullOrWhiteSpace();
+        outcome.Snapshot!.OAuthClientId.ShouldBeNull();
+        outcome.Snapshot.Secret(TenantSecretKind.UemClientSecret)!.IsSet.ShouldBeFalse();
+        outcome.Snapshot.Run!.CurrentStep.ShouldBe(SetupStep.CreateOAuthClient);
+    }
+
+    [Fact]
+    public async Task ClientStep_ClientFromAnotherRegion_IsRefusedAtTheTokenService()
+    {
+        await using var scope = Helpdesk();
+        var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
+        var tenantId = await DemoTenantAsync(scope);
+        var run = (await setup.ConfirmPlanAsync((await StartAsync(setup, tenantId)).Id, (await setup.LoadAsync(tenantId, Ct))!.Run!.Version, SimulatorDemo.GroupId, "Role", Ct)).Snapshot!.Run!;
+
+        var outcome = await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, SimulatorDemo.EmeaClientId, SimulatorDemo.EmeaClientSecret, Ct);
+
+        outcome.Succeeded.ShouldBeFalse();
+        outcome.Report!.FirstFailure!.Layer.ShouldBe("Token exchange");
+        outcome.Error!.ShouldContain("region", Case.Insensitive);
+        outcome.Snapshot!.OAuthClientId.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task VerifyUem_WeakRole_FailsWithARoleDiagnosis()
+    {
+        await using var scope = Helpdesk();
+        var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
+        var tenantId = await DemoTenantAsync(scope);
+        var run = (await setup.ConfirmPlanAsync((await StartAsync(setup, tenantId)).Id, (await setup.LoadAsync(tenantId, Ct))!.Run!.Version, SimulatorDemo.GroupId, "Role", Ct)).Snapshot!.Run!;
+        var weak = await scope.ServiceProvider.GetRequiredService<SimulatorConsole>().CreateOAuthClientAsync(tenantId, "weak", SimulatorDemo.ReadOnlyRole, Ct);
+        run = (await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, weak!.Value.ClientId, weak.Value.ClientSecret, Ct)).Snapshot!.Run!;
+        var afterKey = await setup.SubmitApiKeyAsync(run.Id, run.Version, SimulatorDemo.ApiKey, Ct);
+        run = afterKey.Snapshot!.Run!;
+
+        var outcome = afterKey.Succeeded ? await setup.VerifyAsync(run.Id, run.Version, SetupStep.VerifyUem, Ct) : afterKey;
+
+        outcome.Succeeded.ShouldBeFalse();
+        outcome.Report!.FirstFailure!.Fix!.ShouldContain("role", Case.Insensitive);
+    }
+
+    [Fact]
+    public async Task Plan_NonCustomerGroupOnceVerifiable_IsRefused()
+    {
+        await using var scope = Helpdesk();
+        var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
+        var tenantId = await DemoTenantAsync(scope);
+        var run = (await setup.ConfirmPlanAsync((await StartAsync(setup, tenantId)).Id, (await setup.LoadAsync(tenantId, Ct))!.Run!.Version, SimulatorDemo.GroupId, "Role", Ct)).Snapshot!.Run!;
+        run = (await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, SimulatorDemo.ClientId, SimulatorDemo.ClientSecret, Ct)).Snapshot!.Run!;
+
+        var outcome = await setup.ConfirmPlanAsync(run.Id, run.Version, SimulatorDemo.ChildGroupId, "Role", Ct);
+
+        outcome.Succeeded.ShouldBeFalse();
+        outcome.Error!.ShouldContain("Customer");
+        outcome.Snapshot!.Run![SetupStep.CreateOAuthClient].State.ShouldBe(StepState.Completed); // refused: nothing invalidated
+    }
+
+    [Fact]
+    public async Task VerifyUem_RateLimitedOnce_IsRetriedAndPasses()
+    {
+        await using var scope = Helpdesk();
+        var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
+        var tenantId = await DemoTenantAsync(scope);
+        var run = (await setup.ConfirmPlanAsync((await StartAsync(setup, tenantId)).Id, (await setup.LoadAsync(tenantId, Ct))!.Run!.Version, SimulatorDemo.GroupId, "Role", Ct)).Snapshot!.Run!;
+        run = (await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, SimulatorDemo.ClientId, SimulatorDemo.ClientSecret, Ct)).Snapshot!.Run!;
+        run = (await setup.SubmitApiKeyAsync(run.Id, run.Version, SimulatorDemo.ApiKey, Ct)).Snapshot!.Run!;
+        var simulator = _portal.Services.GetRequiredService<SimulatorState>();
+        simulator.AddFault(new SimFault { Kind = SimFaultKind.RateLimit, Target = SimFaultTarget.UemApi, RetryAfterSeconds = 1, Remaining = 1 });
+
+        var outcome = await setup.VerifyAsync(run.Id, run.Version, SetupStep.VerifyUem, Ct);
+
+        outcome.Succeeded.ShouldBeTrue(outcome.Error);
+    }
+
+    [Fact]
+    public async Task Steps_ChangingTheClientAfterLaterSteps_InvalidatesThem()
+    {
+        await using var scope = Helpdesk();
+        var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
+        var tenantId = await DemoTenantAsync(scope);
+        var run = (await setup.ConfirmPlanAsync((await StartAsync(setup, tenantId)).Id, (await setup.LoadAsync(tenantId, Ct))!.Run!.Version, SimulatorDemo.GroupId, "Role", Ct)).Snapshot!.Run!;
+        run = (await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, SimulatorDemo.ClientId, SimulatorDemo.ClientSecret, Ct)).Snapshot!.Run!;
+        run = (await setup.SubmitApiKeyAsync(run.Id, run.Version, SimulatorDemo.ApiKey, Ct)).Snapshot!.Run!;
+        var second = await scope.ServiceProvider.GetRequiredService<SimulatorConsole>().CreateOAuthClientAsync(tenantId, "second", SimulatorDemo.FullRole, Ct);
+
+        var changed = await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, second!.Value.ClientId, second.Value.ClientSecret, Ct);
+
+        changed.Succeeded.ShouldBeTrue(changed.Error);
+        changed.Invalidated.ShouldBe([SetupStep.RestApiKey]);
+        changed.Snapshot!.Run!.CurrentStep.ShouldBe(SetupStep.RestApiKey);
+
+        // A stale browser tab (old version) cannot move the run on silently.
+        var stale = await setup.SubmitApiKeyAsync(run.Id, run.Version, SimulatorDemo.ApiKey, Ct);
+        stale.Succeeded.ShouldBeFalse();
+        stale.Error!.ShouldContain("Someone else");
+    }
+
+    [Fact]
+    public async Task Wizard_AuditorOrOutOfScope_IsRefusedOnTheServer()
+    {
+        int tenantId;
+        await using (var helpdesk = Helpdesk())
+        {
+            tenantId = await DemoTenantAsync(helpdesk);
+        }
+
+        await using var auditor = _portal.Services.ScopeFor("alice-auditor", Roles.Auditor);
+        var setup = auditor.ServiceProvider.GetRequiredService<SetupService>();
+        (await setup.LoadAsync(tenantId, Ct)).ShouldNotBeNull().CanRun.ShouldBeFalse(); // auditors may read progress
+        await Should.ThrowAsync<PortalAccessDeniedException>(() => setup.StartAsync(tenantId, SetupRunKind.InitialSetup, Ct));
+    }
+
+    private async Task<IReadOnlyList<AuditEntry>> AuditAsync(int tenantId)
+    {
+        await using var scope = _portal.Services.ScopeFor("auditor", Roles.Auditor);
+        var query = scope.ServiceProvider.GetRequiredService<AuditQueryService>();
+        var all = new List<AuditEntry>();
+        AuditEntriesPage? page = null;
+        do
+        {
+            page = await query.QueryAsync(new AuditFilter { TenantId = tenantId.ToString(System.Globalization.CultureInfo.InvariantCulture) }, page?.OlderThanId, cancellationToken: Ct);
+            all.AddRange(page.Entries);
+        }
+        while (page.HasOlder);
+
+        return all;
+    }
+}
