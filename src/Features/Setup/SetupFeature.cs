@@ -8,6 +8,7 @@ public static class SetupFeature
     public static IServiceCollection AddSetupFeature(this IServiceCollection services)
     {
         services.AddScoped<SetupService>();
+        services.AddScoped<ISetupWorkflow>(sp => sp.GetRequiredService<SetupService>());
         services.AddScoped<ISetupVerifier, WorkspaceOneSetupVerifier>();
         services.AddScoped<SimulatorConsole>();
         services.AddScoped<RunbookService>();

@@ -19,6 +19,9 @@ public sealed record SetupSnapshot(
     SetupRun? Run,
     bool CanRun)
 {
+    /// <summary>The tenant is on the Simulated region: the simulator console stands in for the UEM console.</summary>
+    public bool IsSimulated { get; init; }
+
     public SecretStatus? Secret(TenantSecretKind kind) => Secrets.FirstOrDefault(s => s.Kind == kind);
 }
 

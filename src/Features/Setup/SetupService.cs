@@ -22,7 +22,7 @@ public sealed class SetupService(
     CurrentUser currentUser,
     ISetupVerifier verifier,
     IAuditSink audit,
-    TimeProvider clock)
+    TimeProvider clock) : ISetupWorkflow
 {
     /// <summary>The tenant and its active run (or the latest finished one); null when missing or outside the user's scope.</summary>
     public async Task<SetupSnapshot?> LoadAsync(int tenantId, CancellationToken ct = default)
@@ -39,6 +39,9 @@ public sealed class SetupService(
             .Where(r => r.TenantId == tenantId)
             .OrderBy(r => r.FinishedUtc == null ? 0 : 1).ThenByDescending(r => r.StartedUtc)
             .FirstOrDefaultAsync(ct);
+        var uemRegionKind = details.Model.UemRegionId is { } uemRegionId
+            ? await db.Set<Regions.Region>().AsNoTracking().Where(r => r.Id == uemRegionId).Select(r => (Regions.RegionKind?)r.Kind).FirstOrDefaultAsync(ct)
+            : null;
         var intelligenceRegion = details.Model.IntelligenceRegionId is { } regionId
             ? await db.Set<Regions.Region>().AsNoTracking().Where(r => r.Id == regionId).Select(r => r.Code).FirstOrDefaultAsync(ct)
             : null;
@@ -47,7 +50,10 @@ public sealed class SetupService(
             tenantId, model.DisplayName, model.CustomerReference, model.UemConsoleUrl, model.UemApiUrl, model.UemTokenUrl,
             model.OrganizationGroupId, model.OrganizationGroupName, model.OAuthClientId, intelligenceRegion,
             !string.IsNullOrEmpty(model.IntelligenceClientId) && details.Secrets.Any(s => s.Kind == TenantSecretKind.IntelligenceClientSecret && s.IsSet),
-            details.Secrets, run, principal.IsInRole(Roles.Helpdesk) || principal.IsInRole(Roles.Admin));
+            details.Secrets, run, principal.IsInRole(Roles.Helpdesk) || principal.IsInRole(Roles.Admin))
+        {
+            IsSimulated = uemRegionKind == Regions.RegionKind.Simulated,
+        };
     }
 
     /// <summary>Starts a run (or returns the unfinished one: one active run per tenant).</summary>

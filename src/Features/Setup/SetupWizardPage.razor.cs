@@ -14,7 +14,7 @@ public partial class SetupWizardPage
     public int TenantId { get; set; }
 
     [Inject]
-    private SetupService Setup { get; set; } = default!;
+    private ISetupWorkflow Setup { get; set; } = default!;
 
     [Inject]
     private ISnackbar Snackbar { get; set; } = default!;

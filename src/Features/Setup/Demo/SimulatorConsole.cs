@@ -15,6 +15,8 @@ public sealed class SimulatorConsole(IServiceProvider services, TenantService te
 
     public static IReadOnlyList<string> Roles => [SimulatorDemo.FullRole, SimulatorDemo.ReadOnlyRole];
 
+    public bool IsSimulatorMounted => services.GetService(typeof(SimulatorState)) is not null;
+
     public async Task<bool> IsAvailableForAsync(int tenantId, CancellationToken ct = default)
     {
         if (services.GetService(typeof(SimulatorState)) is null)

@@ -6,7 +6,7 @@ namespace Portal.Features.Setup.Steps;
 public abstract class SetupStepBase : ComponentBase
 {
     [Inject]
-    protected SetupService Setup { get; set; } = default!;
+    protected ISetupWorkflow Setup { get; set; } = default!;
 
     [Parameter, EditorRequired]
     public required SetupSnapshot Snapshot { get; set; }

@@ -1,0 +1,166 @@
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Features.Setup;
+using Portal.Features.Setup.Steps;
+using Portal.Features.Tenants;
+
+namespace Portal.ComponentTests.Features.Setup;
+
+public sealed class SetupStepTests : PortalComponentTest
+{
+    private static readonly DateTime Now = new(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
+    private readonly ScriptedWorkflow _workflow = new();
+
+    public SetupStepTests()
+    {
+        Services.AddSingleton<ISetupWorkflow>(_workflow);
+    }
+
+    private static SetupSnapshot SnapshotAt(SetupStep current, bool canRun = true, string? revealedTo = null)
+    {
+        var run = SetupRun.Start(7, SetupRunKind.InitialSetup, "helen", Now);
+        foreach (var step in SetupRun.StepsOf(SetupRunKind.InitialSetup).TakeWhile(s => s != current))
+        {
+            run.Complete(step, "helen", Now, step.ToString(), "{}");
+        }
+
+        run.SecretRevealedTo = revealedTo;
+        SecretStatus[] secrets =
+        [
+            new(TenantSecretKind.UemClientSecret, true, "sha256:0123456789ab", "helen", Now, true),
+            new(TenantSecretKind.UemApiKey, true, "sha256:ba9876543210", "helen", Now, true),
+            new(TenantSecretKind.IntelligenceClientSecret, false, null, null, null, true),
+        ];
+        return new SetupSnapshot(7, "Contoso", "INC-42", "https://cn1234.awmdm.com", "https://as1234.awmdm.com", "https://na.uemauth.workspaceone.com/connect/token",
+            "CONTOSO", "Contoso Ltd", "client-123", null, false, secrets, run, canRun);
+    }
+
+    private IRenderedComponent<TStep> RenderStep<TStep>(SetupStep step, SetupSnapshot snapshot, bool readOnly = false) where TStep : SetupStepBase =>
+        Render<TStep>(p => p.Add(s => s.Snapshot, snapshot).Add(s => s.Step, step).Add(s => s.ReadOnly, readOnly));
+
+    [Fact]
+    public void ClientStep_Renders_ConsolePathSuggestedValuesAndTheShownOnceWarning()
+    {
+        var step = RenderStep<ClientStep>(SetupStep.CreateOAuthClient, SnapshotAt(SetupStep.CreateOAuthClient));
+
+        step.Markup.ShouldContain("OAuth Client Management");
+        step.Markup.ShouldContain("Intelligence-Contoso-");
+        step.Markup.ShouldContain("only once");
+        step.FindAll("input").Count.ShouldBeGreaterThanOrEqualTo(2);
+    }
+
+    [Fact]
+    public void ClientStep_VerificationFails_ShowsTheErrorAndEachLayerWithItsFix()
+    {
+        _workflow.Next = StepOutcome.Failed("Client secret: the token service answered invalid_client.", SnapshotAt(SetupStep.CreateOAuthClient),
+            new VerificationReport([new("Region", true, "Token URL fits."), new("Token exchange", false, "invalid_client", "HTTP 400, na.uemauth.workspaceone.com", "Paste the secret again without spaces.")]));
+        var step = RenderStep<ClientStep>(SetupStep.CreateOAuthClient, SnapshotAt(SetupStep.CreateOAuthClient));
+
+        step.FindAll("button").Single(b => b.TextContent.Contains("Verify and save", StringComparison.Ordinal)).Click();
+
+        step.WaitForAssertion(() => step.Find("[data-testid=step-error]").TextContent.ShouldContain("invalid_client"));
+        step.Markup.ShouldContain("Token exchange: failed");
+        step.Markup.ShouldContain("Paste the secret again without spaces.");
+        step.Markup.ShouldContain("Region: passed");
+        _workflow.Calls.ShouldContain(nameof(ISetupWorkflow.SubmitClientCredentialsAsync));
+    }
+
+    [Fact]
+    public void ClientStep_StepNotYetReachable_HasNoActions()
+    {
+        var step = RenderStep<ClientStep>(SetupStep.CreateOAuthClient, SnapshotAt(SetupStep.Plan));
+
+        step.FindAll("button").ShouldNotContain(b => b.TextContent.Contains("Verify and save", StringComparison.Ordinal));
+        step.Markup.ShouldNotContain("Already done in the console?");
+    }
+
+    [Fact]
+    public void PlanStep_Renders_TheRolePermissionsIntelligenceNeeds()
+    {
+        var step = RenderStep<PlanStep>(SetupStep.Plan, SnapshotAt(SetupStep.Plan));
+
+        step.Markup.ShouldContain("REST API Devices Read");
+        step.Markup.ShouldContain("REST API Devices Advanced");
+        step.Markup.ShouldContain("Customer-type");
+    }
+
+    [Fact]
+    public void IntelligenceStep_Renders_EveryValueToPasteAndHidesRevealOnceUsed()
+    {
+        var fresh = RenderStep<IntelligenceStep>(SetupStep.AuthoriseIntelligence, SnapshotAt(SetupStep.AuthoriseIntelligence));
+        fresh.Find("[data-testid=intelligence-api-url]").TextContent.ShouldBe("https://as1234.awmdm.com");
+        fresh.Find("[data-testid=intelligence-token-url]").TextContent.ShouldBe("https://na.uemauth.workspaceone.com/connect/token");
+        fresh.Markup.ShouldContain("Reveal the secret once");
+
+        var used = RenderStep<IntelligenceStep>(SetupStep.AuthoriseIntelligence, SnapshotAt(SetupStep.AuthoriseIntelligence, revealedTo: "bob"));
+        used.Markup.ShouldNotContain("Reveal the secret once");
+        used.Markup.ShouldContain("Already revealed in this run to bob");
+    }
+
+    [Fact]
+    public void AutomationStep_ReadOnlyViewer_SeesGuidanceButNoLockButton()
+    {
+        var step = RenderStep<AutomationStep>(SetupStep.ProveAutomation, SnapshotAt(SetupStep.ProveAutomation, canRun: false));
+
+        step.Markup.ShouldContain("Lock Device");
+        step.FindAll("button").ShouldNotContain(b => b.TextContent.Contains("Lock the test device", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SummaryStep_Renders_FingerprintsOnly()
+    {
+        var step = RenderStep<SummaryStep>(SetupStep.Summary, SnapshotAt(SetupStep.Summary));
+
+        step.Markup.ShouldContain("sha256:0123456789ab");
+        step.Markup.ShouldContain("sha256:ba9876543210");
+        step.Markup.ShouldContain("INC-42");
+    }
+
+    [Fact]
+    public void SkipStepForm_ShortReason_ShowsTheRefusal()
+    {
+        _workflow.Next = StepOutcome.Failed("Reason: say what was done in the console (at least 10 characters).", SnapshotAt(SetupStep.RestApiKey));
+        var form = RenderStep<SkipStepForm>(SetupStep.RestApiKey, SnapshotAt(SetupStep.RestApiKey));
+
+        form.FindAll("button").Single(b => b.TextContent.Contains("Mark as already done", StringComparison.Ordinal)).Click();
+
+        form.WaitForAssertion(() => form.Find("[data-testid=step-error]").TextContent.ShouldContain("at least 10 characters"));
+    }
+
+    private sealed class ScriptedWorkflow : ISetupWorkflow
+    {
+        public StepOutcome Next { get; set; } = new(true, null, null, null);
+
+        public List<string> Calls { get; } = [];
+
+        private Task<StepOutcome> Record(string name)
+        {
+            Calls.Add(name);
+            return Task.FromResult(Next);
+        }
+
+        public Task<SetupSnapshot?> LoadAsync(int tenantId, CancellationToken ct = default) => Task.FromResult(Next.Snapshot);
+
+        public Task<StepOutcome> StartAsync(int tenantId, SetupRunKind kind, CancellationToken ct = default) => Record(nameof(StartAsync));
+
+        public Task<OrganizationGroupLookup> LookupOrganizationGroupAsync(int tenantId, string groupId, CancellationToken ct = default) =>
+            Task.FromResult(new OrganizationGroupLookup(true, "Contoso Ltd", null, "Customer", VerificationReport.OneLine("Organisation group", true, "Found")));
+
+        public Task<StepOutcome> ConfirmPlanAsync(Guid runId, Guid version, string groupId, string roleName, CancellationToken ct = default) => Record(nameof(ConfirmPlanAsync));
+
+        public Task<StepOutcome> SubmitClientCredentialsAsync(Guid runId, Guid version, SetupStep step, string clientId, string clientSecret, CancellationToken ct = default) => Record(nameof(SubmitClientCredentialsAsync));
+
+        public Task<StepOutcome> SubmitApiKeyAsync(Guid runId, Guid version, string apiKey, CancellationToken ct = default) => Record(nameof(SubmitApiKeyAsync));
+
+        public Task<StepOutcome> VerifyAsync(Guid runId, Guid version, SetupStep step, CancellationToken ct = default) => Record(nameof(VerifyAsync));
+
+        public Task<StepOutcome> ConfirmIntelligenceAsync(Guid runId, Guid version, SetupStep step, bool authorisedConfirmed, CancellationToken ct = default) => Record(nameof(ConfirmIntelligenceAsync));
+
+        public Task<StepOutcome> LockTestDeviceAsync(Guid runId, Guid version, string serialNumber, string confirmation, CancellationToken ct = default) => Record(nameof(LockTestDeviceAsync));
+
+        public Task<StepOutcome> ConfirmAsync(Guid runId, Guid version, SetupStep step, string? note, CancellationToken ct = default) => Record(nameof(ConfirmAsync));
+
+        public Task<StepOutcome> SkipAsync(Guid runId, Guid version, SetupStep step, string reason, CancellationToken ct = default) => Record(nameof(SkipAsync));
+
+        public Task<SecretReveal> RevealSecretAsync(Guid runId, Guid version, CancellationToken ct = default) => Task.FromResult(new SecretReveal(false, "no", null));
+    }
+}

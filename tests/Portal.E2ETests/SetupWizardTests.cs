@@ -1,0 +1,90 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.E2ETests.Infrastructure;
+using Portal.Features.Tenants;
+using Portal.Features.Users;
+using Portal.IntegrationTests.Infrastructure;
+
+namespace Portal.E2ETests;
+
+public sealed class SetupWizardTests(BrowserPortal portal)
+{
+    private int _shot;
+
+    [Fact]
+    public async Task Wizard_NewUserOnTheDemoTenant_CompletesEveryStepAndResumesAfterReload()
+    {
+        int tenantId;
+        await using (var scope = portal.Services.ScopeFor(PortalAppFactory.AdminUserName, Roles.Admin))
+        {
+            tenantId = (await scope.ServiceProvider.GetRequiredService<TenantService>().SearchAsync("Demo Customer", 5, Xunit.TestContext.Current.CancellationToken)).Single().Id;
+        }
+
+        var page = await portal.SignedInPageAsync();
+        await page.GotoAsync($"/setup/{tenantId}");
+        await BrowserPortal.WaitForInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start the set-up" }).ClickAsync();
+
+        await ExpectStepAsync(page, "Plan");
+        await ShellTests.AssertNoSeriousViolationsAsync(page, "Wizard: plan");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm the plan" }).ClickAsync();
+
+        await ExpectStepAsync(page, "Create the OAuth client in UEM");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save in the simulator" }).ClickAsync();
+        var clientId = await page.GetByTestId("sim-client-id").InnerTextAsync();
+        var secret = await page.GetByTestId("sim-client-secret").InnerTextAsync();
+        await page.GetByLabel("Client ID", new() { Exact = true }).FillAsync(clientId);
+        await page.GetByLabel("Client secret", new() { Exact = true }).FillAsync(secret);
+        await ShellTests.AssertNoSeriousViolationsAsync(page, "Wizard: OAuth client");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify and save" }).ClickAsync();
+
+        await ExpectStepAsync(page, "REST API key");
+        // A dropped connection or a colleague: reloading resumes where the run stopped.
+        await page.ReloadAsync();
+        await BrowserPortal.WaitForInteractiveAsync(page);
+        await ExpectStepAsync(page, "REST API key");
+        (await page.ContentAsync()).ShouldNotContain(secret);
+        var apiKey = await page.GetByTestId("sim-api-key").InnerTextAsync();
+        await page.GetByLabel("REST API key", new() { Exact = true }).FillAsync(apiKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify and save" }).ClickAsync();
+
+        await ExpectStepAsync(page, "Verify UEM end to end");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
+
+        await ExpectStepAsync(page, "Authorise in Intelligence");
+        (await page.GetByTestId("intelligence-token-url").InnerTextAsync()).ShouldContain("/simulator/");
+        await page.GetByLabel("Intelligence shows the integration as Authorised (green tick)").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm", Exact = true }).ClickAsync();
+
+        await ExpectStepAsync(page, "Prove it with an automation");
+        var serial = await page.GetByTestId("sim-device-serial").InnerTextAsync();
+        await page.GetByLabel("Test device serial number").FillAsync(serial);
+        await page.GetByLabel("Type the serial number again to confirm").FillAsync(serial);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Lock the test device" }).ClickAsync();
+
+        await ExpectStepAsync(page, "Summary");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Finish: mark the connection as set up" }).ClickAsync();
+        await page.GetByText("Finished ").First.WaitForAsync();
+        await SnapAsync(page, "finished");
+        (await page.ContentAsync()).ShouldNotContain(secret);
+        (await page.ContentAsync()).ShouldNotContain(apiKey);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Printable runbook" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Runbook:") }).WaitForAsync();
+        await ShellTests.AssertNoSeriousViolationsAsync(page, "Runbook");
+        await SnapAsync(page, "runbook");
+        await page.Context.CloseAsync();
+    }
+
+    private async Task ExpectStepAsync(IPage page, string title)
+    {
+        await page.GetByTestId("step-panel").GetByRole(AriaRole.Heading, new() { Name = title, Exact = true }).WaitForAsync(new() { Timeout = 20_000 });
+        await SnapAsync(page, title);
+    }
+
+    private async Task SnapAsync(IPage page, string name)
+    {
+        var file = $"wizard-{++_shot:00}-{string.Concat(name.Where(char.IsLetterOrDigit))}.png";
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ArtifactsFolder, file), FullPage = true });
+    }
+}
