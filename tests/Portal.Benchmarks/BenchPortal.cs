@@ -17,7 +17,6 @@ public sealed class BenchPortal(string folder) : WebApplicationFactory<Program>
         builder.UseContentRoot(AppContext.BaseDirectory); // appsettings.json is copied next to the harness
         builder.UseSetting("Database:Path", DatabasePath);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(folder, "keys"));
-        builder.UseSetting("Audit:KeyPath", Path.Combine(folder, "keys", "audit-chain.key"));
         builder.UseSetting("Bootstrap:AdminPassword", "Bench-Admin-Passw0rd!");
         builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");

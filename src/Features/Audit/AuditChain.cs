@@ -14,8 +14,8 @@ public sealed class AuditChain
 
     private readonly byte[] _key;
 
-    public AuditChain(IOptions<AuditOptions> options, IHostEnvironment environment, IDataProtectionProvider dataProtection)
-        : this(LoadOrCreateKey(Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.KeyPath)), dataProtection.CreateProtector("Portal.AuditChainKey.v1")))
+    public AuditChain(IOptions<AuditOptions> options, IOptions<Hosting.DataProtectionStorageOptions> keyRing, IHostEnvironment environment, IDataProtectionProvider dataProtection)
+        : this(LoadOrCreateKey(options.Value.ResolveKeyPath(environment.ContentRootPath, keyRing.Value), dataProtection.CreateProtector("Portal.AuditChainKey.v1")))
     {
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Portal.Hosting;
 
 namespace Portal.Features.Audit;
 
@@ -8,10 +9,10 @@ public sealed class AuditOptions
 
     /// <summary>
     /// File holding the chain's HMAC key, encrypted with Data Protection. Kept outside the database so
-    /// someone who can edit the database cannot recompute the chain. Back it up with the key ring.
+    /// someone who can edit the database cannot recompute the chain. Empty: <c>audit-chain.key</c> inside the
+    /// Data Protection key ring folder, so the two are backed up (and moved) together.
     /// </summary>
-    [Required, MinLength(1)]
-    public string KeyPath { get; set; } = "data/keys/audit-chain.key";
+    public string? KeyPath { get; set; }
 
     /// <summary>Entries older than this are pruned daily (and the pruning is audited). 0 keeps everything.</summary>
     [Range(0, 36500)]
@@ -23,4 +24,9 @@ public sealed class AuditOptions
 
     [Range(10, 1000)]
     public int PageSize { get; set; } = 50;
+
+    public string ResolveKeyPath(string contentRoot, DataProtectionStorageOptions keyRing) =>
+        string.IsNullOrWhiteSpace(KeyPath)
+            ? Path.Combine(keyRing.ResolveKeysPath(contentRoot), "audit-chain.key")
+            : Path.GetFullPath(Path.Combine(contentRoot, KeyPath));
 }

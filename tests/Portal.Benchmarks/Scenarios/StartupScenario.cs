@@ -34,7 +34,6 @@ public sealed class StartupScenario : IScenario
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["Database__Path"] = Path.Combine(folder, "portal.db");
         start.Environment["DataProtection__KeysPath"] = Path.Combine(folder, "keys");
-        start.Environment["Audit__KeyPath"] = Path.Combine(folder, "keys", "audit-chain.key");
         start.Environment["Bootstrap__AdminPassword"] = "Bench-Admin-Passw0rd!";
         start.Environment["Serilog__WriteTo__1__Args__path"] = Path.Combine(folder, "logs", "portal-.log");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };

@@ -58,7 +58,6 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Demo:PublicBaseUrl", $"http://127.0.0.1:{Port}");
         builder.UseSetting("Database:Path", DatabasePath);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(DataFolder, "keys"));
-        builder.UseSetting("Audit:KeyPath", Path.Combine(DataFolder, "keys", "audit-chain.key"));
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(LogFolder, "portal-.log"));

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Portal.Simulator;
 
 namespace Portal.IntegrationTests.Integrations;
@@ -11,22 +9,13 @@ public sealed class PortalSimulatorMountTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed class PortalFactory(string folder) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Database:Path", Path.Combine(folder, "portal.db"));
-            builder.UseSetting("DataProtection:KeysPath", Path.Combine(folder, "keys"));
-            builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(folder, "logs", "portal-.log"));
-        }
-    }
-
     [Fact]
     public async Task Portal_SimulatorEnabled_ServicesAnonymousOperatorApiProtected()
     {
-        var folder = Directory.CreateTempSubdirectory("portal-sim-").FullName;
-        await using var factory = new PortalFactory(folder);
-        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await using var factory = new Portal.IntegrationTests.Infrastructure.PortalAppFactory();
+        await factory.InitializeAsync();
+        using var portalClient = factory.CreatePortalClient();
+        var client = portalClient.Http;
 
         using var token = await client.PostAsync("/simulator/connect/token", new FormUrlEncodedContent(
         [

@@ -228,3 +228,71 @@ public sealed class SetupWizardFlowTests : IAsyncLifetime
         return all;
     }
 }
+
+/// <summary>Rotation: a second client, verified, Intelligence switched, old client disabled: no downtime.</summary>
+public sealed class SetupRotationTests : IAsyncLifetime
+{
+    private readonly PortalAppFactory _portal = new();
+
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => _portal.InitializeAsync();
+
+    public ValueTask DisposeAsync() => _portal.DisposeAsync();
+
+    [Fact]
+    public async Task Rotation_AfterAFinishedSetup_SwitchesToTheNewClientAndRecordsTheOldOne()
+    {
+        await using var scope = _portal.Services.ScopeFor("helen", Roles.Helpdesk);
+        var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
+        var console = scope.ServiceProvider.GetRequiredService<SimulatorConsole>();
+        var tenantId = (await scope.ServiceProvider.GetRequiredService<TenantService>().SearchAsync("Demo Customer", 5, Ct)).Single().Id;
+        (await setup.StartAsync(tenantId, SetupRunKind.Rotation, Ct)).Succeeded.ShouldBeFalse(); // nothing to rotate yet
+
+        var run = (await setup.StartAsync(tenantId, SetupRunKind.InitialSetup, Ct)).Snapshot!.Run!;
+        foreach (var step in SetupRun.StepsOf(SetupRunKind.InitialSetup))
+        {
+            var outcome = step switch
+            {
+                SetupStep.Plan => await setup.ConfirmPlanAsync(run.Id, run.Version, SimulatorDemo.GroupId, "Role", Ct),
+                SetupStep.CreateOAuthClient => await setup.SubmitClientCredentialsAsync(run.Id, run.Version, step, SimulatorDemo.ClientId, SimulatorDemo.ClientSecret, Ct),
+                SetupStep.Summary => await setup.ConfirmAsync(run.Id, run.Version, step, null, Ct),
+                _ => await setup.SkipAsync(run.Id, run.Version, step, "Done with the customer on the phone", Ct),
+            };
+            outcome.Succeeded.ShouldBeTrue($"{step}: {outcome.Error}");
+            run = outcome.Snapshot!.Run!;
+        }
+
+        run.IsFinished.ShouldBeTrue();
+        var rotation = (await setup.StartAsync(tenantId, SetupRunKind.Rotation, Ct)).Snapshot!.Run!;
+        rotation.Kind.ShouldBe(SetupRunKind.Rotation);
+        (await setup.ConfirmAsync(rotation.Id, rotation.Version, SetupStep.DisableOldClient, "too early", Ct)).Succeeded.ShouldBeFalse();
+
+        var replacement = await console.CreateOAuthClientAsync(tenantId, "Intelligence-demo-rotated", SimulatorDemo.FullRole, Ct);
+        var created = await setup.SubmitClientCredentialsAsync(rotation.Id, rotation.Version, SetupStep.CreateReplacementClient, replacement!.Value.ClientId, replacement.Value.ClientSecret, Ct);
+        created.Succeeded.ShouldBeTrue(created.Error);
+        created.Snapshot!.OAuthClientId.ShouldBe(replacement.Value.ClientId);
+        rotation = created.Snapshot.Run!;
+        var verified = await setup.VerifyAsync(rotation.Id, rotation.Version, SetupStep.VerifyReplacementClient, Ct);
+        verified.Succeeded.ShouldBeTrue(verified.Error);
+        rotation = verified.Snapshot!.Run!;
+        var reveal = await setup.RevealSecretAsync(rotation.Id, rotation.Version, Ct);
+        reveal.Secret.ShouldBe(replacement.Value.ClientSecret);
+        rotation = (await setup.LoadAsync(tenantId, Ct))!.Run!;
+        var switched = await setup.ConfirmIntelligenceAsync(rotation.Id, rotation.Version, SetupStep.SwitchIntelligence, true, Ct);
+        switched.Succeeded.ShouldBeTrue(switched.Error);
+        rotation = switched.Snapshot!.Run!;
+        var after = await setup.VerifyAsync(rotation.Id, rotation.Version, SetupStep.VerifyAfterSwitch, Ct);
+        after.Succeeded.ShouldBeTrue(after.Error);
+        rotation = after.Snapshot!.Run!;
+        _portal.Services.GetRequiredService<SimulatorState>().SetClientEnabled(SimulatorDemo.ClientId, false).ShouldBeTrue();
+        rotation = (await setup.ConfirmAsync(rotation.Id, rotation.Version, SetupStep.DisableOldClient, "old client disabled", Ct)).Snapshot!.Run!;
+        var finished = await setup.ConfirmAsync(rotation.Id, rotation.Version, SetupStep.RotationSummary, null, Ct);
+
+        finished.Snapshot!.Run!.IsFinished.ShouldBeTrue();
+        finished.Snapshot.Run[SetupStep.CreateReplacementClient].EvidenceJson!.ShouldContain(SimulatorDemo.ClientId); // the old client, for the disable step
+        // The portal still reaches UEM with the new client after the old one is disabled.
+        var newRun = (await setup.LoadAsync(tenantId, Ct))!;
+        newRun.OAuthClientId.ShouldBe(replacement.Value.ClientId);
+    }
+}
