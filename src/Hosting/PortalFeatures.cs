@@ -1,4 +1,5 @@
 using Portal.Features.Audit;
+using Portal.Features.Evidence;
 using Portal.Features.Preferences;
 using Portal.Features.Setup;
 using Portal.Features.Regions;
@@ -19,6 +20,7 @@ public static class PortalFeatures
         builder.Services.AddRegionsFeature();
         builder.Services.AddTenantsFeature();
         builder.Services.AddDemoMode();
+        builder.Services.AddEvidenceFeature();
         return builder;
     }
 }

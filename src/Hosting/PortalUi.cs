@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 using Portal.Components;
 using Portal.Features.Audit;
+using Portal.Features.Evidence;
 using Portal.Features.Setup;
 using Portal.Features.Users;
 
@@ -41,6 +42,7 @@ public static class PortalUi
         app.MapAccountEndpoints();
         app.MapAuditEndpoints();
         app.MapRunbookEndpoints();
+        app.MapEvidenceEndpoints();
         app.MapPortalSimulator();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

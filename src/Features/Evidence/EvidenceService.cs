@@ -1,0 +1,145 @@
+using System.Globalization;
+using CsvHelper;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Audit;
+using Portal.Features.Setup;
+using Portal.Features.Users;
+
+namespace Portal.Features.Evidence;
+
+/// <summary>
+/// An auditor's evidence pack for one tenant and period: the connection as configured (fingerprints only),
+/// the set-up and rotation runs, every audit entry for the tenant, and the result of verifying the whole chain.
+/// </summary>
+public sealed record EvidencePack(
+    SetupSnapshot Tenant,
+    DateTime FromUtc,
+    DateTime ToUtc,
+    IReadOnlyList<SetupRun> Runs,
+    IReadOnlyList<AuditEntry> Entries,
+    bool EntriesTruncated,
+    AuditVerification Verification,
+    DateTime GeneratedUtc,
+    string GeneratedBy);
+
+public sealed class EvidenceService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    ISetupWorkflow setup,
+    AuditQueryService auditQuery,
+    CurrentUser currentUser,
+    IAuditSink audit,
+    TimeProvider clock)
+{
+    public const int MaxEntries = 5000;
+
+    public async Task<EvidencePack?> BuildAsync(int tenantId, DateTime fromUtc, DateTime toUtc, string format, CancellationToken ct = default)
+    {
+        var principal = await currentUser.RequireAnyRoleAsync(Roles.Auditor, Roles.Admin, Roles.TeamLead);
+        var tenant = await setup.LoadAsync(tenantId, ct); // applies the tenant scope
+        if (tenant is null)
+        {
+            return null;
+        }
+
+        var tenantKey = tenantId.ToString(CultureInfo.InvariantCulture);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var runs = await db.Set<SetupRun>().AsNoTracking().Include(r => r.Steps)
+            .Where(r => r.TenantId == tenantId && r.StartedUtc < toUtc && (r.FinishedUtc == null || r.FinishedUtc >= fromUtc))
+            .OrderBy(r => r.StartedUtc).ToListAsync(ct);
+        var entries = await db.Set<AuditEntry>().AsNoTracking()
+            .Where(e => e.TenantId == tenantKey && e.TimestampUtc >= fromUtc && e.TimestampUtc < toUtc)
+            .OrderBy(e => e.Id).Take(MaxEntries + 1).ToListAsync(ct);
+        var verification = await auditQuery.VerifyChainAsync(ct);
+        await audit.WriteAsync(new AuditEvent("audit.evidence.exported", AuditOutcome.Success, tenantId, new Dictionary<string, string?>
+        {
+            ["from"] = fromUtc.ToString("O", CultureInfo.InvariantCulture),
+            ["to"] = toUtc.ToString("O", CultureInfo.InvariantCulture),
+            ["format"] = format,
+            ["chainIntact"] = verification.IsIntact ? "true" : "false",
+        }), ct);
+        return new EvidencePack(tenant, fromUtc, toUtc, runs, [.. entries.Take(MaxEntries)], entries.Count > MaxEntries, verification,
+            clock.GetUtcNow().UtcDateTime, principal.Identity?.Name ?? "unknown");
+    }
+
+    /// <summary>The same pack as CSV: one row per run step and per audit entry, plus the verification result.</summary>
+    public static async Task WriteCsvAsync(EvidencePack pack, Stream output, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(output, new System.Text.UTF8Encoding(false), leaveOpen: true);
+        await using var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture, Injection = CsvInjection.Escape }, leaveOpen: true);
+        foreach (var header in (string[])["Section", "TimeUtc", "Actor", "What", "Outcome", "Details"])
+        {
+            csv.WriteField(header);
+        }
+
+        await csv.EndRecordAsync(ct);
+        await RowAsync(csv, "integrity", pack.GeneratedUtc, pack.GeneratedBy, "audit chain verification",
+            pack.Verification.IsIntact ? "intact" : "BROKEN",
+            pack.Verification.IsIntact ? $"{pack.Verification.EntriesChecked} entries, head {pack.Verification.HeadId} {pack.Verification.HeadHash}" : $"first broken entry {pack.Verification.FirstBrokenId}: {pack.Verification.Problem}", ct);
+        foreach (var run in pack.Runs)
+        {
+            foreach (var step in run.OrderedSteps)
+            {
+                await RowAsync(csv, run.Kind == SetupRunKind.Rotation ? "rotation" : "setup", step.CompletedUtc, step.CompletedBy ?? "", StepTitles.Of(step.Step), step.State.ToString(),
+                    step.SkipReason is { } reason ? $"Done in console: {reason}" : RunbookDocument.DescribeEvidence(step.EvidenceJson), ct);
+            }
+        }
+
+        foreach (var entry in pack.Entries)
+        {
+            await RowAsync(csv, "audit", entry.TimestampUtc, entry.Actor, entry.Action, entry.Outcome.ToString(), entry.DetailsJson, ct);
+        }
+
+        await csv.FlushAsync(ct);
+    }
+
+    private static async Task RowAsync(CsvWriter csv, string section, DateTime? time, string actor, string what, string outcome, string details, CancellationToken ct)
+    {
+        csv.WriteField(section);
+        csv.WriteField(time?.ToString("O", CultureInfo.InvariantCulture) ?? "");
+        csv.WriteField(actor);
+        csv.WriteField(what);
+        csv.WriteField(outcome);
+        csv.WriteField(details);
+        await csv.EndRecordAsync(ct);
+    }
+}
+
+public static class EvidenceFeature
+{
+    public static IServiceCollection AddEvidenceFeature(this IServiceCollection services)
+    {
+        services.AddScoped<EvidenceService>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapEvidenceEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/audit/evidence.csv", async (HttpContext http, int tenant, DateTime? from, DateTime? to, EvidenceService evidence) =>
+        {
+            var (fromUtc, toUtc) = EvidencePeriod.Resolve(from, to, DateTime.UtcNow);
+            var pack = await evidence.BuildAsync(tenant, fromUtc, toUtc, "csv", http.RequestAborted);
+            if (pack is null)
+            {
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"evidence-{tenant.ToString(CultureInfo.InvariantCulture)}-{fromUtc:yyyyMMdd}-{toUtc:yyyyMMdd}.csv\"";
+            await EvidenceService.WriteCsvAsync(pack, http.Response.Body, http.RequestAborted);
+        }).RequireAuthorization(policy => policy.RequireRole(Roles.Auditor, Roles.Admin, Roles.TeamLead));
+        return endpoints;
+    }
+}
+
+/// <summary>The period of an evidence pack: explicit dates (UTC days, "to" inclusive) or the last 90 days.</summary>
+public static class EvidencePeriod
+{
+    public static (DateTime FromUtc, DateTime ToUtc) Resolve(DateTime? from, DateTime? to, DateTime nowUtc)
+    {
+        var toUtc = to is { } t ? DateTime.SpecifyKind(t.Date.AddDays(1), DateTimeKind.Utc) : DateTime.SpecifyKind(nowUtc.Date.AddDays(1), DateTimeKind.Utc);
+        var fromUtc = from is { } f ? DateTime.SpecifyKind(f.Date, DateTimeKind.Utc) : toUtc.AddDays(-90);
+        return fromUtc <= toUtc ? (fromUtc, toUtc) : (toUtc, fromUtc);
+    }
+}
