@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Portal.IntegrationTests.Infrastructure;
 using Portal.E2ETests.Infrastructure;
 
 namespace Portal.E2ETests;
@@ -47,6 +48,31 @@ public sealed class AuditPageTests(BrowserPortal portal)
         var result = page.GetByTestId("verification-result");
         await result.WaitForAsync();
         (await result.InnerTextAsync()).ShouldContain("Chain intact");
+        await page.Context.CloseAsync();
+    }
+}
+
+public sealed class EvidencePageTests(BrowserPortal portal)
+{
+    [Fact]
+    public async Task EvidencePage_DemoTenant_ShowsIntegrityAndHasNoSeriousAxeViolations()
+    {
+        int tenantId;
+        await using (var scope = portal.Services.ScopeFor(Portal.IntegrationTests.Infrastructure.PortalAppFactory.AdminUserName, Portal.Features.Users.Roles.Admin))
+        {
+            tenantId = (await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Portal.Features.Tenants.TenantService>(scope.ServiceProvider)
+                .SearchAsync("Demo Customer", 5, Xunit.TestContext.Current.CancellationToken)).Single().Id;
+        }
+
+        var page = await portal.SignedInPageAsync();
+        await page.GotoAsync($"/audit/evidence?tenant={tenantId}");
+        await BrowserPortal.WaitForInteractiveAsync(page);
+
+        var integrity = page.GetByTestId("evidence-integrity");
+        await integrity.WaitForAsync();
+        (await integrity.InnerTextAsync()).ShouldContain("integrity verified");
+        await ShellTests.AssertNoSeriousViolationsAsync(page, "Evidence pack");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ArtifactsFolder, "evidence.png"), FullPage = true });
         await page.Context.CloseAsync();
     }
 }
