@@ -2,6 +2,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /source
 COPY global.json Directory.Build.props Directory.Packages.props Portal.csproj ./
+COPY src/Simulator/Simulator.csproj src/Simulator/
 RUN dotnet restore Portal.csproj
 COPY . .
 RUN dotnet publish Portal.csproj --configuration Release --no-restore --output /app

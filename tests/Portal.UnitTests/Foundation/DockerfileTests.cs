@@ -26,6 +26,22 @@ public sealed class DockerfileTests
     }
 
     [Fact]
+    public void Dockerfile_EveryProjectReference_IsCopiedBeforeRestore()
+    {
+        var project = System.Xml.Linq.XDocument.Load(Path.Combine(RepoRoot, "Portal.csproj"));
+        var references = project.Descendants("ProjectReference").Select(r => r.Attribute("Include")!.Value.Replace('\\', '/')).ToList();
+        var restoreLine = Array.FindIndex(Lines, l => l.Contains("dotnet restore", StringComparison.Ordinal));
+        var copiedBeforeRestore = string.Join('\n', Lines.Take(restoreLine).Where(l => l.StartsWith("COPY ", StringComparison.Ordinal)));
+
+        references.ShouldNotBeEmpty();
+        restoreLine.ShouldBeGreaterThan(0);
+        foreach (var reference in references)
+        {
+            copiedBeforeRestore.ShouldContain(reference, customMessage: $"{reference} must be copied before 'dotnet restore' or the image build fails");
+        }
+    }
+
+    [Fact]
     public void Dockerfile_Runtime_IsMultiStageNonRootWithHealthcheckAndDataVolume()
     {
         Lines.Count(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ShouldBeGreaterThanOrEqualTo(2);
