@@ -225,14 +225,21 @@ public sealed class TenantService(
             return TenantSaveResult.Invalid(DuplicateName(model.DisplayName));
         }
 
-        var changed = Diff(before, model, regionList).Select(c => c.Field).ToList();
-        await audit.WriteAsync(new AuditEvent("tenant.update", AuditOutcome.Success, id, new Dictionary<string, string?>
+        var diff = Diff(before, model, regionList);
+        var details = new Dictionary<string, string?>
         {
             ["user"] = actor,
             ["name"] = tenant.DisplayName,
-            ["changedFields"] = string.Join(",", changed),
+            ["changedFields"] = string.Join(",", diff.Select(c => c.Field)),
             ["secretsReplaced"] = string.Join(",", setSecrets),
-        }), ct);
+        };
+        foreach (var change in diff)
+        {
+            // Old → new for plain fields; secrets never appear here (they are "replaced" with a fingerprint above).
+            details[$"change:{change.Field}"] = $"{Clip(change.Theirs)} → {Clip(change.Yours)}";
+        }
+
+        await audit.WriteAsync(new AuditEvent("tenant.update", AuditOutcome.Success, id, details), ct);
         return TenantSaveResult.Saved(id, $"Tenant '{tenant.DisplayName}' saved.", warnings);
     }
 
@@ -448,4 +455,6 @@ public sealed class TenantService(
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string Clip(string? value) => value is null ? "(empty)" : value.Length <= 200 ? value : value[..200] + "…";
 }
