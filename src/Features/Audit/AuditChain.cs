@@ -49,7 +49,13 @@ public sealed class AuditChain
     public static string CanonicalDetails(IReadOnlyDictionary<string, string?>? details) =>
         details is null || details.Count == 0
             ? "{}"
-            : JsonSerializer.Serialize(new SortedDictionary<string, string?>(details.ToDictionary(), StringComparer.Ordinal));
+            : JsonSerializer.Serialize(new SortedDictionary<string, string?>(details.ToDictionary(), StringComparer.Ordinal), DetailsJsonOptions);
+
+    /// <summary>Readable non-ASCII (names, arrows) in details; HTML-sensitive characters stay escaped.</summary>
+    private static readonly JsonSerializerOptions DetailsJsonOptions = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+    };
 
     private static byte[] LoadOrCreateKey(string path, IDataProtector protector)
     {
