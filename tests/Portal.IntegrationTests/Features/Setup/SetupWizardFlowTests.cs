@@ -32,6 +32,24 @@ public sealed class SetupWizardFlowTests : IAsyncLifetime
         return started.Snapshot!.Run!;
     }
 
+    private static async Task<SetupRun> PlannedRunAsync(SetupService setup, int tenantId)
+    {
+        var run = await StartAsync(setup, tenantId);
+        return Moved(await setup.ConfirmPlanAsync(run.Id, run.Version, SimulatorDemo.GroupId, "Role", Ct));
+    }
+
+    private static async Task<SetupRun> WithDemoClientAsync(SetupService setup, SetupRun run) =>
+        Moved(await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, SimulatorDemo.ClientId, SimulatorDemo.ClientSecret, Ct));
+
+    private static async Task<SetupRun> WithApiKeyAsync(SetupService setup, SetupRun run) =>
+        Moved(await setup.SubmitApiKeyAsync(run.Id, run.Version, SimulatorDemo.ApiKey, Ct));
+
+    private static SetupRun Moved(StepOutcome outcome)
+    {
+        outcome.Succeeded.ShouldBeTrue(outcome.Error);
+        return outcome.Snapshot!.Run!;
+    }
+
     [Fact]
     public async Task Wizard_DemoTenant_CompletesEveryStepWithEvidenceAndAudit()
     {
@@ -95,7 +113,7 @@ public sealed class SetupWizardFlowTests : IAsyncLifetime
         await using var scope = Helpdesk();
         var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
         var tenantId = await DemoTenantAsync(scope);
-        var run = (await setup.ConfirmPlanAsync((await StartAsync(setup, tenantId)).Id, (await setup.LoadAsync(tenantId, Ct))!.Run!.Version, SimulatorDemo.GroupId, "Role", Ct)).Snapshot!.Run!;
+        var run = await PlannedRunAsync(setup, tenantId);
 
         var outcome = await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, SimulatorDemo.ClientId, "definitely-the-wrong-secret", Ct);
 
@@ -113,7 +131,7 @@ public sealed class SetupWizardFlowTests : IAsyncLifetime
         await using var scope = Helpdesk();
         var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
         var tenantId = await DemoTenantAsync(scope);
-        var run = (await setup.ConfirmPlanAsync((await StartAsync(setup, tenantId)).Id, (await setup.LoadAsync(tenantId, Ct))!.Run!.Version, SimulatorDemo.GroupId, "Role", Ct)).Snapshot!.Run!;
+        var run = await PlannedRunAsync(setup, tenantId);
 
         var outcome = await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, SimulatorDemo.EmeaClientId, SimulatorDemo.EmeaClientSecret, Ct);
 
@@ -129,7 +147,7 @@ public sealed class SetupWizardFlowTests : IAsyncLifetime
         await using var scope = Helpdesk();
         var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
         var tenantId = await DemoTenantAsync(scope);
-        var run = (await setup.ConfirmPlanAsync((await StartAsync(setup, tenantId)).Id, (await setup.LoadAsync(tenantId, Ct))!.Run!.Version, SimulatorDemo.GroupId, "Role", Ct)).Snapshot!.Run!;
+        var run = await PlannedRunAsync(setup, tenantId);
         var weak = await scope.ServiceProvider.GetRequiredService<SimulatorConsole>().CreateOAuthClientAsync(tenantId, "weak", SimulatorDemo.ReadOnlyRole, Ct);
         run = (await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, weak!.Value.ClientId, weak.Value.ClientSecret, Ct)).Snapshot!.Run!;
         var afterKey = await setup.SubmitApiKeyAsync(run.Id, run.Version, SimulatorDemo.ApiKey, Ct);
@@ -147,8 +165,8 @@ public sealed class SetupWizardFlowTests : IAsyncLifetime
         await using var scope = Helpdesk();
         var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
         var tenantId = await DemoTenantAsync(scope);
-        var run = (await setup.ConfirmPlanAsync((await StartAsync(setup, tenantId)).Id, (await setup.LoadAsync(tenantId, Ct))!.Run!.Version, SimulatorDemo.GroupId, "Role", Ct)).Snapshot!.Run!;
-        run = (await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, SimulatorDemo.ClientId, SimulatorDemo.ClientSecret, Ct)).Snapshot!.Run!;
+        var run = await PlannedRunAsync(setup, tenantId);
+        run = await WithDemoClientAsync(setup, run);
 
         var outcome = await setup.ConfirmPlanAsync(run.Id, run.Version, SimulatorDemo.ChildGroupId, "Role", Ct);
 
@@ -163,9 +181,9 @@ public sealed class SetupWizardFlowTests : IAsyncLifetime
         await using var scope = Helpdesk();
         var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
         var tenantId = await DemoTenantAsync(scope);
-        var run = (await setup.ConfirmPlanAsync((await StartAsync(setup, tenantId)).Id, (await setup.LoadAsync(tenantId, Ct))!.Run!.Version, SimulatorDemo.GroupId, "Role", Ct)).Snapshot!.Run!;
-        run = (await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, SimulatorDemo.ClientId, SimulatorDemo.ClientSecret, Ct)).Snapshot!.Run!;
-        run = (await setup.SubmitApiKeyAsync(run.Id, run.Version, SimulatorDemo.ApiKey, Ct)).Snapshot!.Run!;
+        var run = await PlannedRunAsync(setup, tenantId);
+        run = await WithDemoClientAsync(setup, run);
+        run = await WithApiKeyAsync(setup, run);
         var simulator = _portal.Services.GetRequiredService<SimulatorState>();
         simulator.AddFault(new SimFault { Kind = SimFaultKind.RateLimit, Target = SimFaultTarget.UemApi, RetryAfterSeconds = 1, Remaining = 1 });
 
@@ -180,9 +198,9 @@ public sealed class SetupWizardFlowTests : IAsyncLifetime
         await using var scope = Helpdesk();
         var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
         var tenantId = await DemoTenantAsync(scope);
-        var run = (await setup.ConfirmPlanAsync((await StartAsync(setup, tenantId)).Id, (await setup.LoadAsync(tenantId, Ct))!.Run!.Version, SimulatorDemo.GroupId, "Role", Ct)).Snapshot!.Run!;
-        run = (await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, SimulatorDemo.ClientId, SimulatorDemo.ClientSecret, Ct)).Snapshot!.Run!;
-        run = (await setup.SubmitApiKeyAsync(run.Id, run.Version, SimulatorDemo.ApiKey, Ct)).Snapshot!.Run!;
+        var run = await PlannedRunAsync(setup, tenantId);
+        run = await WithDemoClientAsync(setup, run);
+        run = await WithApiKeyAsync(setup, run);
         var second = await scope.ServiceProvider.GetRequiredService<SimulatorConsole>().CreateOAuthClientAsync(tenantId, "second", SimulatorDemo.FullRole, Ct);
 
         var changed = await setup.SubmitClientCredentialsAsync(run.Id, run.Version, SetupStep.CreateOAuthClient, second!.Value.ClientId, second.Value.ClientSecret, Ct);
