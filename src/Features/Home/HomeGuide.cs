@@ -35,8 +35,8 @@ public static class HomeGuide
         if (user.IsInRole(Roles.Auditor))
         {
             cards.Add(new(Roles.Auditor, "Review the audit trail",
-                "Auditors see who configured which tenant's connection, when, and how it was verified, and export the evidence.",
-                null, null));
+                "See who configured which tenant's connection, when, and how it was verified; check that the trail was not edited (Verify integrity) and export an evidence pack per tenant.",
+                "/audit", "Open the audit trail"));
         }
 
         if (cards.Count == 0)
