@@ -15,29 +15,28 @@ public sealed class RegionService(
     CurrentUser currentUser,
     IAuditSink audit,
     IOptions<DemoOptions> demo,
-    TimeProvider clock)
+    TimeProvider clock,
+    RegionCache cache)
 {
     public Uri SimulatorBaseUrl => demo.Value.PublicBaseUrl;
 
     public async Task<IReadOnlyList<RegionSummary>> ListAsync(RegionProduct? product = null, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Set<Region>().AsNoTracking();
-        if (product is { } p)
-        {
-            query = query.Where(r => r.Product == p);
-        }
-
-        var rows = await query.OrderBy(r => r.Product).ThenBy(r => r.Kind).ThenBy(r => r.Code).ToListAsync(ct);
-        return rows.Select(ToInfo).ToList();
+        var rows = await AllAsync(ct);
+        return rows.Where(r => product is null || r.Product == product).Select(ToInfo).ToList();
     }
 
     public async Task<RegionSummary?> GetAsync(int id, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await db.Set<Region>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
+        var row = (await AllAsync(ct)).FirstOrDefault(r => r.Id == id);
         return row is null ? null : ToInfo(row);
     }
+
+    private Task<IReadOnlyList<Region>> AllAsync(CancellationToken ct) => cache.GetAsync(async token =>
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(token);
+        return await db.Set<Region>().AsNoTracking().OrderBy(r => r.Product).ThenBy(r => r.Kind).ThenBy(r => r.Code).ToListAsync(token);
+    }, ct);
 
     /// <summary>Adds an admin-defined region (on-premises UEM, private Intelligence); its kind is always <see cref="RegionKind.Custom"/>.</summary>
     public async Task<SaveResult> CreateCustomAsync(RegionEditModel model, CancellationToken ct = default)
@@ -62,6 +61,7 @@ public sealed class RegionService(
         Apply(model, region, actor);
         db.Add(region);
         await db.SaveChangesAsync(ct);
+        cache.Invalidate();
         await audit.WriteAsync(new AuditEvent("region.create", AuditOutcome.Success, TenantId: null, Describe(region, actor)), ct);
         return SaveResult.Ok($"Custom region '{region.Code}' added.", region.Id);
     }
@@ -100,6 +100,7 @@ public sealed class RegionService(
         try
         {
             await db.SaveChangesAsync(ct);
+            cache.Invalidate();
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -11,6 +11,7 @@ public static class RegionsFeature
         services.AddOptionsWithValidateOnStart<DemoOptions>().BindConfiguration(DemoOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => o.PublicBaseUrl is { IsAbsoluteUri: true } url && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps),
                 "Demo:PublicBaseUrl must be an absolute http:// or https:// address of this portal, e.g. http://localhost:5080.");
+        services.AddSingleton<RegionCache>();
         services.AddScoped<RegionService>();
         services.AddScoped<IDataSeeder, RegionSeeder>();
         return services;
