@@ -73,7 +73,7 @@ public sealed class BrowserScenario : IScenario
         results.Add(new("Browser: /tenants time to interactive", Tenants.ToString("N0", CultureInfo.InvariantCulture), tenantsTti, null, "navigation to grid rows rendered by the circuit"));
         var auditTti = await TimeToInteractiveAsync(signedIn, "/audit", AuditRowsReady, reps, cancellationToken);
         results.Add(new("Browser: /audit time to interactive", auditRows.ToString("N0", CultureInfo.InvariantCulture), auditTti, null,
-            $"newest page, keyset; {auditRows:N0} audit rows + {Tenants:N0} tenants seeded in {seedSeconds:0.0} s"));
+            string.Create(CultureInfo.InvariantCulture, $"newest page, keyset; {auditRows:N0} audit rows + {Tenants:N0} tenants seeded in {seedSeconds:0.0} s")));
 
         // UI event round trip: the grid's pager (server paging) from click to the first cell changing.
         var (grid, _) = await BrowserSession.OpenInteractiveAsync(signedIn, "/tenants", TenantRowsReady, cancellationToken);

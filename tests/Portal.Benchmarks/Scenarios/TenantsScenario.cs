@@ -49,9 +49,9 @@ public sealed class TenantsScenario : IScenario
 
             var found = await tenants.QueryAsync(search, cancellationToken);
             results.Add(new("Tenants query: first page (25)", n, await Measure.RepeatAsync(settings.Repetitions, () => tenants.QueryAsync(firstPage, cancellationToken)), null,
-                $"{added:N0} bulk-seeded in {seedMs:0} ms"));
+                string.Create(CultureInfo.InvariantCulture, $"{added:N0} bulk-seeded in {seedMs:0} ms")));
             results.Add(new("Tenants query: search, page 3", n, await Measure.RepeatAsync(settings.Repetitions, () => tenants.QueryAsync(search, cancellationToken)), null,
-                $"LIKE on 3 columns, {found.TotalCount:N0} matches"));
+                string.Create(CultureInfo.InvariantCulture, $"LIKE on 3 columns, {found.TotalCount:N0} matches")));
         }
 
         return results;

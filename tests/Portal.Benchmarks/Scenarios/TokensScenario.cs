@@ -60,7 +60,7 @@ public sealed class TokensScenario : IScenario
         return
         [
             new BenchmarkResult($"Token cache: {Callers} concurrent callers, one connection", Callers.ToString(CultureInfo.InvariantCulture), samples, null,
-                $"token requests seen by the simulator: {string.Join("/", requestCounts.Distinct())} per round ({samples.Count} rounds)"),
+                string.Create(CultureInfo.InvariantCulture, $"token requests seen by the simulator: {string.Join("/", requestCounts.Distinct())} per round ({samples.Count} rounds)")),
         ];
     }
 }
