@@ -6,10 +6,36 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Portal.Benchmarks;
 
-/// <summary>The real portal (real DI graph, real SQLite file) in-process, for service-level scenarios.</summary>
-public sealed class BenchPortal(string folder) : WebApplicationFactory<Program>
+/// <summary>
+/// The real portal (real DI graph, real SQLite file) in-process, for service-level scenarios; with a port
+/// (<see cref="StartOnLoopback"/>) also on Kestrel with its static assets, for the browser scenarios.
+/// </summary>
+public sealed class BenchPortal(string folder, int? port = null) : WebApplicationFactory<Program>
 {
+    public const string AdminUserName = "admin";
+    public const string AdminPassword = "Bench-Admin-Passw0rd!";
+
     public string DatabasePath => Path.Combine(folder, "portal.db");
+
+    /// <summary>Root URL when started with <see cref="StartOnLoopback"/>.</summary>
+    public Uri BaseAddress => new($"http://127.0.0.1:{port ?? throw new InvalidOperationException("Not started on Kestrel.")}/");
+
+    /// <summary>Starts the portal on Kestrel on a free loopback port (a known port: the demo region points back at it).</summary>
+    public static BenchPortal StartOnLoopback(string folder)
+    {
+        var free = FreeLoopbackPort();
+        var portal = new BenchPortal(folder, free);
+        portal.UseKestrel(free);
+        portal.StartServer();
+        return portal;
+    }
+
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -17,10 +43,16 @@ public sealed class BenchPortal(string folder) : WebApplicationFactory<Program>
         builder.UseContentRoot(AppContext.BaseDirectory); // appsettings.json is copied next to the harness
         builder.UseSetting("Database:Path", DatabasePath);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(folder, "keys"));
-        builder.UseSetting("Bootstrap:AdminPassword", "Bench-Admin-Passw0rd!");
+        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(folder, "logs", "portal-.log"));
+        if (port is { } kestrelPort)
+        {
+            builder.UseStaticWebAssets(); // blazor.web.js, MudBlazor CSS/JS from the build's asset manifest
+            builder.UseSetting("urls", $"http://127.0.0.1:{kestrelPort}");
+            builder.UseSetting("Demo:PublicBaseUrl", $"http://127.0.0.1:{kestrelPort}");
+        }
     }
 
     /// <summary>A DI scope acting as a signed-in user, as a Blazor circuit would.</summary>

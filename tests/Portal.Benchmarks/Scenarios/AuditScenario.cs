@@ -98,7 +98,7 @@ public sealed class AuditScenario : IScenario
     }
 
     /// <summary>Bulk insert through one transaction and a reused command, computing the real chain hashes.</summary>
-    private static async Task SeedAsync(BenchPortal portal, int rows, DateTime start, CancellationToken cancellationToken)
+    internal static async Task SeedAsync(BenchPortal portal, int rows, DateTime start, CancellationToken cancellationToken)
     {
         var chain = portal.Services.GetRequiredService<AuditChain>();
         await using var connection = new SqliteConnection($"Data Source={portal.DatabasePath}");
