@@ -1,6 +1,7 @@
 using Portal.Features.Audit;
 using Portal.Features.Preferences;
 using Portal.Features.Regions;
+using Portal.Features.Status;
 using Portal.Features.Tenants;
 using Portal.Features.Users;
 
@@ -16,6 +17,7 @@ public static class PortalFeatures
         builder.Services.AddPreferencesFeature();
         builder.Services.AddRegionsFeature();
         builder.Services.AddTenantsFeature();
+        builder.Services.AddStatusFeature();
         return builder;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 using Portal.Components;
 using Portal.Features.Audit;
+using Portal.Features.Status;
 using Portal.Features.Users;
 
 namespace Portal.Hosting;
@@ -39,6 +40,7 @@ public static class PortalUi
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAuditEndpoints();
+        app.MapStatusEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
