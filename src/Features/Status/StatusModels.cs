@@ -31,7 +31,7 @@ public sealed record StatusBoardRow(
     string? LastAttestedBy,
     IReadOnlyList<StatusCell> Cells);
 
-public sealed record StatusBoardPage(IReadOnlyList<StatusBoardRow> Rows, int TotalCount, IReadOnlyList<(ConnectionStatus Status, int Count)> Summary);
+public sealed record StatusBoardResult(IReadOnlyList<StatusBoardRow> Rows, int TotalCount, IReadOnlyList<(ConnectionStatus Status, int Count)> Summary);
 
 public sealed record CredentialAge(
     string Label,

@@ -76,7 +76,7 @@ public sealed class StatusService(
         // Never swept yet: "not checked recently", which is what we honestly know.
         select new Joined { Tenant = t, Snapshot = s, Status = s == null ? ConnectionStatus.Stale : s.Status };
 
-    public async Task<StatusBoardPage> QueryBoardAsync(StatusBoardQuery query, CancellationToken ct = default)
+    public async Task<StatusBoardResult> QueryBoardAsync(StatusBoardQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         await currentUser.RequireAnyRoleAsync(ViewerRoles);
@@ -108,7 +108,7 @@ public sealed class StatusService(
         var byTenant = history.ToLookup(h => (h.TenantId, h.Layer));
         var rows = page.Select(p => new StatusBoardRow(p.Id, p.DisplayName, p.Region, p.Tags.Order(StringComparer.Ordinal).ToList(), p.Status, p.Since, p.LastChecked, p.Diagnosis,
             p.Attested, p.AttestedBy, BuildCells(byTenant, p.Id))).ToList();
-        return new StatusBoardPage(rows, total, StatusPresentation.Summary(counts));
+        return new StatusBoardResult(rows, total, StatusPresentation.Summary(counts));
     }
 
     private static List<StatusCell> BuildCells(ILookup<(int, ConnectionLayer), CheckResult> history, int tenantId) =>

@@ -8,10 +8,10 @@ public sealed class NavMenuTests : PortalComponentTest
     /// <summary>The nav items each role must see; every other item must be hidden.</summary>
     public static TheoryData<string, string[]> ExpectedItems() => new()
     {
-        { Roles.Admin, ["Home", "Tenants", "Audit", "Regions", "Admin"] },
-        { Roles.Helpdesk, ["Home", "Tenants", "Audit", "Regions"] },
-        { Roles.TeamLead, ["Home", "Tenants", "Audit", "Regions"] },
-        { Roles.Auditor, ["Home", "Tenants", "Audit", "Regions"] },
+        { Roles.Admin, ["Home", "Tenants", "Status", "Audit", "Regions", "Admin"] },
+        { Roles.Helpdesk, ["Home", "Tenants", "Status", "Audit", "Regions"] },
+        { Roles.TeamLead, ["Home", "Tenants", "Status", "Audit", "Regions"] },
+        { Roles.Auditor, ["Home", "Tenants", "Status", "Audit", "Regions"] },
     };
 
     [Theory]
