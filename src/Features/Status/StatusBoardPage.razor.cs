@@ -11,9 +11,8 @@ public partial class StatusBoardPage
     private MudDataGrid<StatusBoardRow>? _grid;
     private IReadOnlyList<RegionSummary> _regions = [];
     private IReadOnlyList<string> _tags = [];
-    private IReadOnlyList<(ConnectionStatus Status, int Count)> _summary = [];
+    private StatusSummary? _summaryView;
     private IReadOnlyList<StatusBoardRow> _rows = [];
-    private int _summaryTotal;
     private string? _search;
     private int? _regionId;
     private string? _tag;
@@ -46,8 +45,6 @@ public partial class StatusBoardPage
 
     private string ExportUrl => "/status/export.csv" + StatusQueryString.Build(CurrentQuery);
 
-    private string SummaryLabel => "Tenants by status: " + string.Join(", ", _summary.Where(s => s.Count > 0).Select(s => $"{StatusRules.Describe(s.Status)} {s.Count}"));
-
     protected override async Task OnInitializedAsync()
     {
         _now = Clock.GetUtcNow().UtcDateTime;
@@ -64,8 +61,7 @@ public partial class StatusBoardPage
         query.Page = state.Page;
         query.PageSize = state.PageSize;
         var page = await Status.QueryBoardAsync(query, ct);
-        _summary = page.Summary;
-        _summaryTotal = page.Summary.Sum(s => s.Count);
+        _summaryView?.Show(page.Summary);
         _rows = page.Rows;
         return new GridData<StatusBoardRow> { Items = page.Rows, TotalItems = page.TotalCount };
     }
