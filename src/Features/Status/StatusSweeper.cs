@@ -53,6 +53,10 @@ public sealed class StatusSweeper(
                 }
 
                 await PruneIfDueAsync(stoppingToken);
+                if (clock.GetUtcNow().Hour >= notificationOptions.Value.DigestHourUtc)
+                {
+                    await outbox.EnqueueDailyDigestsAsync(stoppingToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -20,6 +20,8 @@ public sealed class ChannelEditModel
 
     public bool Enabled { get; set; } = true;
 
+    public bool DailyDigest { get; set; }
+
     public string? SmtpHost { get; set; }
 
     public int SmtpPort { get; set; } = 587;
@@ -70,7 +72,7 @@ public sealed class NotificationChannelService(
         var c = await db.Set<NotificationChannel>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
         return c is null ? null : new ChannelEditModel
         {
-            Id = c.Id, Name = c.Name, Kind = c.Kind, Tag = c.Tag, Enabled = c.Enabled, SmtpHost = c.SmtpHost, SmtpPort = c.SmtpPort,
+            Id = c.Id, Name = c.Name, Kind = c.Kind, Tag = c.Tag, Enabled = c.Enabled, DailyDigest = c.DailyDigest, SmtpHost = c.SmtpHost, SmtpPort = c.SmtpPort,
             SmtpSecurity = c.SmtpSecurity, SmtpUserName = c.SmtpUserName, FromAddress = c.FromAddress, ToAddresses = c.ToAddresses,
         };
     }
@@ -137,6 +139,7 @@ public sealed class NotificationChannelService(
         channel.Kind = model.Kind;
         channel.Tag = string.IsNullOrWhiteSpace(model.Tag) ? null : TenantTags.Normalize(model.Tag);
         channel.Enabled = model.Enabled;
+        channel.DailyDigest = model.DailyDigest;
         channel.SmtpHost = model.SmtpHost?.Trim();
         channel.SmtpPort = model.SmtpPort;
         channel.SmtpSecurity = model.SmtpSecurity;
@@ -175,6 +178,7 @@ public sealed class NotificationChannelService(
                 ["kind"] = channel.Kind.ToString(),
                 ["tag"] = channel.Tag ?? "all",
                 ["enabled"] = channel.Enabled ? "true" : "false",
+                ["dailyDigest"] = channel.DailyDigest ? "true" : "false",
                 ["secret"] = secretReplaced ? "replaced " + channel.SecretFingerprint : "unchanged",
             }), ct);
         return null;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using MailKit.Net.Smtp;
@@ -7,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Portal.Data;
+using Portal.Features.Tenants;
 
 namespace Portal.Features.Status.Notifications;
 
@@ -77,7 +79,57 @@ public sealed class NotificationOutbox(IDbContextFactory<PortalDbContext> dbFact
         return added;
     }
 
-    internal void Poke() => _wake.Writer.TryWrite(true);
+    /// <summary>
+    /// Queues today's digest for each digest channel (once per channel per UTC day, by event key): counts per status and
+    /// the tenants that are not healthy, for the channel's tag. Names and statuses only.
+    /// </summary>
+    public async Task<int> EnqueueDailyDigestsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var key = "digest:" + now.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var channels = await db.Set<NotificationChannel>().AsNoTracking().Where(c => c.Enabled && c.DailyDigest)
+            .Where(c => !db.Set<NotificationDelivery>().Any(d => d.ChannelId == c.Id && d.EventKey == key)).ToListAsync(ct);
+        foreach (var channel in channels)
+        {
+            var tenants = db.Set<Tenant>().AsNoTracking().Where(t => !t.IsArchived);
+            if (channel.Tag is { } tag)
+            {
+                tenants = tenants.Where(t => t.Tags.Any(x => x.Name == tag));
+            }
+
+            var rows = await (from t in tenants
+                              join s in db.Set<TenantStatusSnapshot>() on t.Id equals s.TenantId into g
+                              from s in g.DefaultIfEmpty()
+                              select new { t.DisplayName, Status = s == null ? ConnectionStatus.Stale : s.Status }).ToListAsync(ct);
+            var lines = new List<string> { $"Connection status on {now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} ({(channel.Tag is null ? "all tenants" : "tenants tagged " + channel.Tag)}):" };
+            lines.AddRange(rows.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{StatusRules.Describe(g.Key)}: {g.Count()}"));
+            var unhealthy = rows.Where(r => r.Status is ConnectionStatus.Failing or ConnectionStatus.NeedsReauthorisation or ConnectionStatus.Degraded)
+                .OrderBy(r => r.Status).ThenBy(r => r.DisplayName, StringComparer.OrdinalIgnoreCase).Take(50).ToList();
+            if (unhealthy.Count > 0)
+            {
+                lines.Add("");
+                lines.Add("Needs attention:");
+                lines.AddRange(unhealthy.Select(r => $"- {r.DisplayName}: {StatusRules.Describe(r.Status)}"));
+            }
+
+            var body = string.Join("\n", lines);
+            db.Add(new NotificationDelivery
+            {
+                ChannelId = channel.Id, EventKey = key, EventKind = "DailyDigest",
+                Subject = $"[Connector Portal] Daily status digest: {unhealthy.Count} tenant(s) need attention",
+                Body = body.Length <= 4000 ? body : body[..4000], State = DeliveryState.Pending, CreatedUtc = now, NextAttemptUtc = now,
+            });
+        }
+
+        if (channels.Count > 0)
+        {
+            await db.SaveChangesAsync(ct);
+            _wake.Writer.TryWrite(true);
+        }
+
+        return channels.Count;
+    }
 }
 
 /// <summary>Sends due deliveries and retries failures with exponential backoff; every attempt is recorded on the row.</summary>

@@ -31,6 +31,9 @@ public sealed class NotificationChannel
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>Also send one summary a day (status counts and the tenants that are not healthy).</summary>
+    public bool DailyDigest { get; set; }
+
     public string? SmtpHost { get; set; }
 
     public int SmtpPort { get; set; } = 587;
@@ -116,6 +119,10 @@ public sealed class NotificationOptions
 
     [Range(1, 120)]
     public int SendTimeoutSeconds { get; set; } = 20;
+
+    /// <summary>Daily digests are queued from this UTC hour on (once per channel per day).</summary>
+    [Range(0, 23)]
+    public int DigestHourUtc { get; set; } = 7;
 
     /// <summary>Link target in messages, e.g. https://portal.example.com (optional).</summary>
     public string? PortalBaseUrl { get; set; }

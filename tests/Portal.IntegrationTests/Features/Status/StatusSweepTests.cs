@@ -216,6 +216,95 @@ public sealed class StatusSweepTests(StatusTestPortal portal) : IClassFixture<St
         (await db.Set<AuditEntry>().CountAsync(e => e.Action == AuditActions.AccessDenied && e.Actor == "audrey", Ct)).ShouldBe(2);
     }
 
+    [Fact]
+    public async Task CsvExport_StreamsFilteredBoard_ForSignedInUsersOnly_AndIsAudited()
+    {
+        var id = await portal.AddTenantAsync("=Export formula", "export.example");
+        portal.Probe.Script(id, ScriptedProbe.All(CheckOutcome.Passed));
+        await portal.Sweeper.SweepAsync([id], Ct);
+
+        using var anonymous = portal.CreatePortalClient();
+        (await anonymous.Http.GetAsync(new Uri("/status/export.csv", UriKind.Relative), Ct)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect);
+
+        using var client = portal.CreatePortalClient();
+        await client.SignInAsync(StatusTestPortal.AdminUserName, StatusTestPortal.AdminPassword);
+        using var response = await client.Http.GetAsync(new Uri("/status/export.csv?search=Export", UriKind.Relative), Ct);
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
+        var lines = (await response.Content.ReadAsStringAsync(Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldStartWith("TenantId,Tenant,Region,Tags,Status");
+        lines.Length.ShouldBe(2);
+        lines[1].ShouldContain("Connected");
+        lines[1].ShouldContain("'=Export formula"); // a cell starting with "=" is escaped against spreadsheet formula injection
+        await using var db = await portal.DbAsync();
+        (await db.Set<AuditEntry>().CountAsync(e => e.Action == "status.exported", Ct)).ShouldBeGreaterThanOrEqualTo(1);
+    }
+
+    [Fact]
+    public async Task Retention_PrunesOldCheckResultsOnly()
+    {
+        var id = await portal.AddTenantAsync("Retention tenant", "retention.example");
+        await using (var db = await portal.DbAsync())
+        {
+            db.Add(new CheckResult { TenantId = id, Layer = ConnectionLayer.UemToken, Outcome = CheckOutcome.Passed, Diagnosis = "old", CheckedUtc = DateTime.UtcNow.AddDays(-31) });
+            db.Add(new CheckResult { TenantId = id, Layer = ConnectionLayer.UemToken, Outcome = CheckOutcome.Passed, Diagnosis = "recent", CheckedUtc = DateTime.UtcNow.AddDays(-1) });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        (await portal.Sweeper.PruneAsync(Ct)).ShouldBeGreaterThanOrEqualTo(1);
+
+        await using var check = await portal.DbAsync();
+        (await check.Set<CheckResult>().Where(c => c.TenantId == id).Select(c => c.Diagnosis).ToListAsync(Ct)).ShouldBe(["recent"]);
+    }
+
+    [Fact]
+    public async Task DailyDigest_OncePerChannelPerDay_ListsUnhealthyTenantsOfItsTag()
+    {
+        await using var smtp = LoopbackSmtpServer.Start();
+        await using (var admin = portal.As("ada", Roles.Admin))
+        {
+            (await admin.ServiceProvider.GetRequiredService<NotificationChannelService>().SaveAsync(new ChannelEditModel
+            {
+                Name = "Digest mail", Kind = NotificationChannelKind.Email, Tag = "digest-only", DailyDigest = true, SmtpHost = "127.0.0.1", SmtpPort = smtp.Port,
+                SmtpSecurity = SmtpSecurity.None, FromAddress = "portal@example.test", ToAddresses = "leads@example.test",
+            }, Ct)).ShouldBeNull();
+        }
+
+        var bad = await portal.AddTenantAsync("Digest Failing", "digest.example", tag: "digest-only");
+        portal.Probe.Script(bad, [new(ConnectionLayer.UemApi, CheckOutcome.Failed, "broken", null, 5, null, null)]);
+        await portal.Sweeper.SweepAsync([bad], Ct);
+        var outbox = portal.Services.GetRequiredService<NotificationOutbox>();
+
+        (await outbox.EnqueueDailyDigestsAsync(Ct)).ShouldBeGreaterThanOrEqualTo(1);
+        (await outbox.EnqueueDailyDigestsAsync(Ct)).ShouldBe(0);
+
+        await WaitUntilAsync(() => smtp.Messages.Any(m => m.Subject!.Contains("Daily status digest", StringComparison.Ordinal)));
+        var digest = smtp.Messages.Single(m => m.Subject!.Contains("Daily status digest", StringComparison.Ordinal));
+        digest.TextBody!.ShouldContain("Digest Failing: Failing");
+    }
+
+    [Fact]
+    public async Task ScopedUser_SeesAndChecksOnlyTenantsInScope()
+    {
+        var inside = await portal.AddTenantAsync("Scope Inside", "scope-in.example", tag: "scope-east");
+        var outside = await portal.AddTenantAsync("Scope Outside", "scope-out.example", tag: "scope-west");
+        await using (var db = await portal.DbAsync())
+        {
+            db.Users.Add(new Portal.Data.PortalUser { Id = "id-sam", UserName = "sam", NormalizedUserName = "SAM", DisplayName = "sam", SecurityStamp = Guid.NewGuid().ToString() });
+            db.Add(new Portal.Features.Tenants.UserTenantScope { UserId = "id-sam", Tag = "scope-east" });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await using var scope = portal.As("sam", Roles.Helpdesk);
+        var status = scope.ServiceProvider.GetRequiredService<StatusService>();
+        (await status.QueryBoardAsync(new StatusBoardQuery { Search = "Scope" }, Ct)).Rows.Select(r => r.TenantName).ShouldBe(["Scope Inside"]);
+        (await status.GetDetailAsync(outside, Ct)).ShouldBeNull();
+        (await status.CheckNowAsync([outside], Ct)).Succeeded.ShouldBeFalse();
+        (await status.CheckNowAsync([inside, outside], Ct)).Succeeded.ShouldBeTrue();
+        await using var check = await portal.DbAsync();
+        (await check.Set<TenantStatusSnapshot>().AnyAsync(s => s.TenantId == outside, Ct)).ShouldBeFalse();
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));

@@ -21,6 +21,7 @@ namespace Portal.Data.Migrations
                     Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     Tag = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
                     Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DailyDigest = table.Column<bool>(type: "INTEGER", nullable: false),
                     SmtpHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
                     SmtpPort = table.Column<int>(type: "INTEGER", nullable: false),
                     SmtpSecurity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),

@@ -11,7 +11,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261130181844_StatusBoard")]
+    [Migration("20261130182941_StatusBoard")]
     partial class StatusBoard
     {
         /// <inheritdoc />
@@ -459,6 +459,9 @@ namespace Portal.Data.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DailyDigest")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("Enabled")
