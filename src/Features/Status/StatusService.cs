@@ -69,12 +69,25 @@ public sealed class StatusService(
         public ConnectionStatus Status { get; init; }
     }
 
-    private static IQueryable<Joined> Join(PortalDbContext db, IQueryable<Tenant> tenants) =>
-        from t in tenants
-        join s in db.Set<TenantStatusSnapshot>() on t.Id equals s.TenantId into g
-        from s in g.DefaultIfEmpty()
-        // Never swept yet: "not checked recently", which is what we honestly know.
-        select new Joined { Tenant = t, Snapshot = s, Status = s == null ? ConnectionStatus.Stale : s.Status };
+    /// <summary>
+    /// Tenants with their stored status. Never swept, or "Connected" on evidence older than two intervals (the sweeper
+    /// stopped or is behind), reads as "not checked recently": no fresh check means we do not know.
+    /// </summary>
+    private IQueryable<Joined> Join(PortalDbContext db, IQueryable<Tenant> tenants)
+    {
+        var staleBefore = clock.GetUtcNow().UtcDateTime - 2 * options.Value.Interval;
+        return from t in tenants
+               join s in db.Set<TenantStatusSnapshot>() on t.Id equals s.TenantId into g
+               from s in g.DefaultIfEmpty()
+               select new Joined
+               {
+                   Tenant = t,
+                   Snapshot = s,
+                   Status = s == null ? ConnectionStatus.Stale
+                       : s.Status == ConnectionStatus.Connected && (s.LastCheckedUtc == null || s.LastCheckedUtc < staleBefore) ? ConnectionStatus.Stale
+                       : s.Status,
+               };
+    }
 
     public async Task<StatusBoardResult> QueryBoardAsync(StatusBoardQuery query, CancellationToken ct = default)
     {
