@@ -241,6 +241,33 @@ public sealed class StatusSweepTests(StatusTestPortal portal) : IClassFixture<St
     }
 
     [Fact]
+    public async Task RotationDueAndReviewOverdue_NotifyOncePerThreshold()
+    {
+        await using var hook = await LoopbackWebhook.StartAsync();
+        await using (var admin = portal.As("ada", Roles.Admin))
+        {
+            (await admin.ServiceProvider.GetRequiredService<NotificationChannelService>().SaveAsync(
+                new ChannelEditModel { Name = "Rotation hook", Kind = NotificationChannelKind.Webhook, Tag = "notify-rotation", NewWebhookUrl = hook.Url("rot") }, Ct)).ShouldBeNull();
+        }
+
+        // Secret set 175 days ago (policy 180: the 7-day warning), tenant never reviewed in 175 days (overdue after 90).
+        var tenant = await portal.AddTenantAsync("Rotation Litware", "rotation.example", tag: "notify-rotation", ageDays: 175);
+        portal.Probe.Script(tenant, ScriptedProbe.All(CheckOutcome.Passed));
+
+        await portal.Sweeper.SweepAsync([tenant], Ct);
+        await portal.Sweeper.SweepAsync([tenant], Ct);
+
+        await WaitUntilAsync(() => hook.Received.Count >= 2);
+        await Task.Delay(1200, Ct);
+        await using var db = await portal.DbAsync();
+        var kinds = await db.Set<NotificationDelivery>().Where(d => d.TenantId == tenant).Select(d => d.EventKind).ToListAsync(Ct);
+        kinds.ShouldBe(["RotationDue", "AttestationOverdue"], ignoreOrder: true);
+        hook.Received.ShouldContain(body => body.Contains("rotation due in", StringComparison.Ordinal));
+        hook.Received.ShouldContain(body => body.Contains("review overdue", StringComparison.Ordinal));
+        hook.Received.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Retention_PrunesOldCheckResultsOnly()
     {
         var id = await portal.AddTenantAsync("Retention tenant", "retention.example");

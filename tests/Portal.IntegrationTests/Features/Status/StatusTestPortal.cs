@@ -42,11 +42,11 @@ public sealed class StatusTestPortal : PortalAppFactory
     public async Task<PortalDbContext> DbAsync() => await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
     /// <summary>Adds a tenant directly (the tenant pages are not under test); with a client secret unless told otherwise.</summary>
-    public async Task<int> AddTenantAsync(string name, string apiHost, string? tag = null, bool withSecret = true)
+    public async Task<int> AddTenantAsync(string name, string apiHost, string? tag = null, bool withSecret = true, int ageDays = 0)
     {
         await using var db = await DbAsync();
         var region = await db.Set<Region>().OrderBy(r => r.Id).FirstAsync(r => r.Product == RegionProduct.Uem);
-        var now = DateTime.UtcNow;
+        var now = DateTime.UtcNow.AddDays(-ageDays);
         var tenant = new Tenant
         {
             DisplayName = name, NormalizedName = name.ToUpperInvariant(), UemConsoleUrl = $"https://{apiHost}/console", UemApiUrl = $"https://{apiHost}/api",
