@@ -13,6 +13,7 @@ public partial class StatusBoardPage
     private IReadOnlyList<string> _tags = [];
     private StatusSummary? _summaryView;
     private IReadOnlyList<StatusBoardRow> _rows = [];
+    private readonly HashSet<int> _selected = [];
     private string? _search;
     private int? _regionId;
     private string? _tag;
@@ -77,6 +78,25 @@ public partial class StatusBoardPage
     });
 
     private Task CheckPageAsync() => CheckAsync(_rows.Select(r => r.TenantId).ToList());
+
+    /// <summary>Selection is kept by tenant id, so it survives live reloads and paging.</summary>
+    private void ToggleSelected(int tenantId, bool selected)
+    {
+        if (selected)
+        {
+            _selected.Add(tenantId);
+        }
+        else
+        {
+            _selected.Remove(tenantId);
+        }
+    }
+
+    private async Task CheckSelectedAsync()
+    {
+        await CheckAsync(_selected.ToList());
+        _selected.Clear();
+    }
 
     private async Task CheckAsync(IReadOnlyCollection<int> tenantIds)
     {

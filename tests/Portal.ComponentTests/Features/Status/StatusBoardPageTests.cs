@@ -88,6 +88,12 @@ public sealed class StatusBoardPageTests : BunitContext
         summary.ShouldContain("Connected: 1");
         summary.ShouldContain("Degraded: 0");
         cut.Markup.ShouldContain("Check this page now");
+
+        // Selecting a row enables "Check selected" with the count.
+        cut.Find("[data-testid=check-selected]").HasAttribute("disabled").ShouldBeTrue();
+        cut.FindAll("input[type=checkbox]")[0].Change(true);
+        cut.WaitForAssertion(() => cut.Find("[data-testid=check-selected]").TextContent.ShouldContain("Check selected (1)"));
+        cut.Find("[data-testid=check-selected]").HasAttribute("disabled").ShouldBeFalse();
     }
 
     [Fact]
