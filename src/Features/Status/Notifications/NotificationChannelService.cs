@@ -49,6 +49,7 @@ public sealed class NotificationChannelService(
     IDataProtectionProvider dataProtection,
     CurrentUser currentUser,
     IAuditSink audit,
+    NotificationOutbox outbox,
     TimeProvider clock)
 {
     public const string Purpose = "Portal.NotificationSecrets.v1";
@@ -192,6 +193,31 @@ public sealed class NotificationChannelService(
         await db.Set<NotificationChannel>().Where(c => c.Id == id).ExecuteDeleteAsync(ct);
         await audit.WriteAsync(new AuditEvent("notification.channel.deleted", AuditOutcome.Success, TenantId: null,
             new Dictionary<string, string?> { ["channel"] = name }), ct);
+    }
+
+    /// <summary>Queues a test message on one channel (sent by the dispatcher like any other; the result shows in the log).</summary>
+    public async Task<string> SendTestAsync(int id, CancellationToken ct = default)
+    {
+        var actor = (await currentUser.RequireAnyRoleAsync(Roles.Admin)).Identity?.Name ?? "unknown";
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var channel = await db.Set<NotificationChannel>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (channel is null)
+        {
+            return "That channel no longer exists. Reload the page.";
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.Add(new NotificationDelivery
+        {
+            ChannelId = id, EventKey = "test:" + Guid.NewGuid().ToString("N"), EventKind = "Test",
+            Subject = "[Connector Portal] Test message", Body = $"This is a test of the notification channel \"{channel.Name}\", sent by {actor}.",
+            State = DeliveryState.Pending, CreatedUtc = now, NextAttemptUtc = now,
+        });
+        await db.SaveChangesAsync(ct);
+        outbox.Poke();
+        await audit.WriteAsync(new AuditEvent("notification.channel.tested", AuditOutcome.Success, TenantId: null,
+            new Dictionary<string, string?> { ["channel"] = channel.Name }), ct);
+        return $"Test message queued for {channel.Name}. Reload the deliveries to see the result.";
     }
 
     public async Task<IReadOnlyList<DeliverySummary>> RecentDeliveriesAsync(int take, CancellationToken ct = default)

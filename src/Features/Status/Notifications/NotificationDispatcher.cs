@@ -79,6 +79,9 @@ public sealed class NotificationOutbox(IDbContextFactory<PortalDbContext> dbFact
         return added;
     }
 
+    /// <summary>Wakes the dispatcher after a delivery was queued elsewhere (test messages).</summary>
+    internal void Poke() => _wake.Writer.TryWrite(true);
+
     /// <summary>
     /// Queues today's digest for each digest channel (once per channel per UTC day, by event key): counts per status and
     /// the tenants that are not healthy, for the channel's tag. Names and statuses only.

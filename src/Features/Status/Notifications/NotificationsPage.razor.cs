@@ -65,6 +65,13 @@ public partial class NotificationsPage
         }
     }
 
+    private async Task TestAsync(ChannelSummary channel)
+    {
+        Snackbar.Add(await Channels.SendTestAsync(channel.Id), Severity.Info);
+        await Task.Delay(1500); // usually sent by then, so the log below already shows the outcome
+        await LoadAsync();
+    }
+
     private async Task DeleteAsync(ChannelSummary channel)
     {
         await Channels.DeleteAsync(channel.Id);

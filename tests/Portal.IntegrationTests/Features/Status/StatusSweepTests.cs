@@ -179,6 +179,28 @@ public sealed class StatusSweepTests(StatusTestPortal portal) : IClassFixture<St
     }
 
     [Fact]
+    public async Task TestMessage_AdminOnly_ReachesTheChannel()
+    {
+        await using var hook = await LoopbackWebhook.StartAsync();
+        int channelId;
+        await using (var admin = portal.As("ada", Roles.Admin))
+        {
+            var channels = admin.ServiceProvider.GetRequiredService<NotificationChannelService>();
+            (await channels.SaveAsync(new ChannelEditModel { Name = "Test hook", Kind = NotificationChannelKind.Webhook, Tag = "notify-test", NewWebhookUrl = hook.Url("t") }, Ct)).ShouldBeNull();
+            channelId = (await channels.ListAsync(Ct)).Single(c => c.Name == "Test hook").Id;
+            await channels.SendTestAsync(channelId, Ct);
+        }
+
+        await using (var lead = portal.As("lena", Roles.TeamLead))
+        {
+            await Should.ThrowAsync<PortalAccessDeniedException>(() => lead.ServiceProvider.GetRequiredService<NotificationChannelService>().SendTestAsync(channelId, Ct));
+        }
+
+        await WaitUntilAsync(() => !hook.Received.IsEmpty);
+        hook.Received.Single().ShouldContain("Test message");
+    }
+
+    [Fact]
     public async Task Roles_CheckNowAndAttestation_EnforcedOnTheServer()
     {
         var tenant = await portal.AddTenantAsync("Roles Northwind", "roles.example");
