@@ -286,11 +286,15 @@ public sealed class StatusSweeper(
         }
     }
 
-    /// <summary>Deletes check results older than the retention period; returns how many.</summary>
+    /// <summary>
+    /// Deletes check results and finished deliveries older than the retention period; returns how many check results.
+    /// A pruned "overdue" delivery key lets that reminder go out again, once per retention period.
+    /// </summary>
     public async Task<int> PruneAsync(CancellationToken ct)
     {
         var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.RetentionDays);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Set<NotificationDelivery>().Where(d => d.CreatedUtc < cutoff && (d.State == DeliveryState.Sent || d.State == DeliveryState.GaveUp)).ExecuteDeleteAsync(ct);
         return await db.Set<CheckResult>().Where(c => c.CheckedUtc < cutoff).ExecuteDeleteAsync(ct);
     }
 
