@@ -37,8 +37,5 @@ public sealed class StatusOptions
     /// <summary>Off in tests that drive sweeps themselves.</summary>
     public bool SweepEnabled { get; set; } = true;
 
-    [Range(10, 200)]
-    public int PageSize { get; set; } = 25;
-
     public TimeSpan Interval => TimeSpan.FromMinutes(IntervalMinutes);
 }
