@@ -3,6 +3,7 @@ using Portal.Features.Evidence;
 using Portal.Features.Preferences;
 using Portal.Features.Setup;
 using Portal.Features.Regions;
+using Portal.Features.Status;
 using Portal.Features.Tenants;
 using Portal.Features.Users;
 
@@ -21,6 +22,7 @@ public static class PortalFeatures
         builder.Services.AddTenantsFeature();
         builder.Services.AddDemoMode();
         builder.Services.AddEvidenceFeature();
+        builder.Services.AddStatusFeature();
         return builder;
     }
 }

@@ -4,6 +4,7 @@ using Portal.Components;
 using Portal.Features.Audit;
 using Portal.Features.Evidence;
 using Portal.Features.Setup;
+using Portal.Features.Status;
 using Portal.Features.Users;
 
 namespace Portal.Hosting;
@@ -44,6 +45,7 @@ public static class PortalUi
         app.MapRunbookEndpoints();
         app.MapEvidenceEndpoints();
         app.MapPortalSimulator();
+        app.MapStatusEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -29,7 +29,7 @@ public static class HomeGuide
         {
             cards.Add(new(Roles.TeamLead, "Watch connection health",
                 "Team leads review which tenants' connections work, which fail and why, and attest that they reviewed them.",
-                null, null));
+                "/status", "Open status board"));
         }
 
         if (user.IsInRole(Roles.Auditor))

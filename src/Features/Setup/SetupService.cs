@@ -22,7 +22,8 @@ public sealed class SetupService(
     CurrentUser currentUser,
     ISetupVerifier verifier,
     IAuditSink audit,
-    TimeProvider clock) : ISetupWorkflow
+    TimeProvider clock,
+    Status.StatusSweeper sweeper) : ISetupWorkflow
 {
     /// <summary>The tenant and its active run (or the latest finished one); null when missing or outside the user's scope.</summary>
     public async Task<SetupSnapshot?> LoadAsync(int tenantId, CancellationToken ct = default)
@@ -348,6 +349,9 @@ public sealed class SetupService(
         {
             await AuditAsync(SetupActions.RunFinished, AuditOutcome.Success, run.TenantId,
                 new() { ["run"] = finished.Id.ToString(), ["kind"] = finished.Kind.ToString(), ["startedBy"] = finished.StartedBy }, ct);
+
+            // Check the finished connection now, so the status board shows Connected on fresh evidence at once.
+            await sweeper.SweepAsync([run.TenantId], ct);
         }
 
         return outcome;

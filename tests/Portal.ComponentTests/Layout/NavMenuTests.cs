@@ -8,10 +8,10 @@ public sealed class NavMenuTests : PortalComponentTest
     /// <summary>The nav items each role must see; every other item must be hidden.</summary>
     public static TheoryData<string, string[]> ExpectedItems() => new()
     {
-        { Roles.Admin, ["Home", "Tenants", "Setup", "Audit", "Regions", "Admin"] },
-        { Roles.Helpdesk, ["Home", "Tenants", "Setup", "Audit", "Regions"] },
-        { Roles.TeamLead, ["Home", "Tenants", "Setup", "Audit", "Regions"] },
-        { Roles.Auditor, ["Home", "Tenants", "Setup", "Audit", "Regions"] },
+        { Roles.Admin, ["Home", "Tenants", "Setup", "Status", "Audit", "Regions", "Admin"] },
+        { Roles.Helpdesk, ["Home", "Tenants", "Setup", "Status", "Audit", "Regions"] },
+        { Roles.TeamLead, ["Home", "Tenants", "Setup", "Status", "Audit", "Regions"] },
+        { Roles.Auditor, ["Home", "Tenants", "Setup", "Status", "Audit", "Regions"] },
     };
 
     [Theory]

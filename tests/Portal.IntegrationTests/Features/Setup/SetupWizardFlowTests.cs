@@ -92,6 +92,8 @@ public sealed class SetupWizardFlowTests : IAsyncLifetime
 
         summary.Succeeded.ShouldBeTrue(summary.Error);
         summary.Snapshot!.Run!.IsFinished.ShouldBeTrue();
+        var status = await scope.ServiceProvider.GetRequiredService<Portal.Features.Status.StatusService>().GetDetailAsync(tenantId, Ct);
+        status!.Row.Status.ShouldBe(Portal.Features.Status.ConnectionStatus.Connected); // checked on fresh evidence when the run finished
         summary.Snapshot.Run.Steps.ShouldAllBe(s => s.CompletedBy == "helen" && s.State == StepState.Completed);
         var entries = await AuditAsync(tenantId);
         entries.Count(e => e.Action == SetupActions.StepCompleted).ShouldBe(7);

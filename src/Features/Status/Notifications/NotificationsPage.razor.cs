@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using Portal.Features.Tenants;
+
+namespace Portal.Features.Status.Notifications;
+
+public partial class NotificationsPage
+{
+    private ChannelEditModel _model = new();
+    private IReadOnlyList<ChannelSummary> _channels = [];
+    private IReadOnlyList<DeliverySummary> _deliveries = [];
+    private IReadOnlyList<string> _tags = [];
+    private string? _error;
+    private bool _busy;
+
+    [Inject]
+    private NotificationChannelService Channels { get; set; } = default!;
+
+    [Inject]
+    private TenantService Tenants { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _tags = await Tenants.ListTagsAsync();
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        _channels = await Channels.ListAsync();
+        _deliveries = await Channels.RecentDeliveriesAsync(100);
+    }
+
+    private void New()
+    {
+        _model = new ChannelEditModel();
+        _error = null;
+    }
+
+    private async Task EditAsync(int id)
+    {
+        _model = await Channels.GetForEditAsync(id) ?? new ChannelEditModel();
+        _error = null;
+    }
+
+    private async Task SaveAsync()
+    {
+        _busy = true;
+        try
+        {
+            _error = await Channels.SaveAsync(_model);
+            if (_error is null)
+            {
+                Snackbar.Add($"Channel {_model.Name} saved.", Severity.Success);
+                New();
+                await LoadAsync();
+            }
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task TestAsync(ChannelSummary channel)
+    {
+        Snackbar.Add(await Channels.SendTestAsync(channel.Id), Severity.Info);
+        await Task.Delay(1500); // usually sent by then, so the log below already shows the outcome
+        await LoadAsync();
+    }
+
+    private async Task DeleteAsync(ChannelSummary channel)
+    {
+        await Channels.DeleteAsync(channel.Id);
+        Snackbar.Add($"Channel {channel.Name} deleted.", Severity.Info);
+        await LoadAsync();
+    }
+}

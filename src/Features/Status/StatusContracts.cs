@@ -1,0 +1,30 @@
+namespace Portal.Features.Status;
+
+/// <summary>Checks one tenant's connection layers against the remote side (<see cref="WorkspaceOneConnectionProbe"/>).</summary>
+public interface IConnectionProbe
+{
+    Task<IReadOnlyList<LayerProbeResult>> ProbeAsync(int tenantId, CancellationToken ct);
+}
+
+/// <summary>What one probe of one layer found. <paramref name="EvidenceJson"/> must never contain a secret.</summary>
+public sealed record LayerProbeResult(
+    ConnectionLayer Layer,
+    CheckOutcome Outcome,
+    string Diagnosis,
+    string? Fix,
+    double LatencyMs,
+    string? ErrorCode,
+    string? EvidenceJson);
+
+/// <summary>Which tenants have an unfinished setup run (tenant id → step name); implemented by the setup feature.</summary>
+public interface ISetupProgress
+{
+    Task<IReadOnlyDictionary<int, string>> StepInProgressByTenantAsync(CancellationToken ct);
+}
+
+/// <summary>Used when the setup feature is not registered (e.g. component tests of the board): no run in progress.</summary>
+public sealed class NoSetupProgress : ISetupProgress
+{
+    public Task<IReadOnlyDictionary<int, string>> StepInProgressByTenantAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyDictionary<int, string>>(new Dictionary<int, string>());
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Portal.Features.Status.Notifications;
+
+namespace Portal.Features.Status;
+
+public static class StatusFeature
+{
+    /// <summary>Board readers; <c>[Authorize(Roles = ...)]</c> needs a constant.</summary>
+    public const string ReaderRoles = Users.Roles.Helpdesk + "," + Users.Roles.TeamLead + "," + Users.Roles.Auditor + "," + Users.Roles.Admin;
+
+    public static IServiceCollection AddStatusFeature(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<StatusOptions>().BindConfiguration(StatusOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName).ValidateDataAnnotations();
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Placeholders replaced at merge by the real probe and the setup wizard's progress.
+        services.AddScoped<IConnectionProbe, WorkspaceOneConnectionProbe>();
+        services.TryAddScoped<ISetupProgress, NoSetupProgress>(); // the setup feature registers the real one first
+
+        services.AddSingleton<StatusBroadcaster>();
+        services.AddSingleton<StatusSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatusSweeper>());
+        services.AddScoped<StatusService>();
+
+        services.AddSingleton<NotificationOutbox>();
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
+        services.AddScoped<NotificationChannelService>();
+        services.AddHttpClient(NotificationDispatcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        return services;
+    }
+}

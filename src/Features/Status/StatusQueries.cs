@@ -1,0 +1,29 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+
+namespace Portal.Features.Status;
+
+internal static class StatusQueries
+{
+    /// <summary>
+    /// The newest <paramref name="perLayer"/> results of each layer of the given tenants, in one query that walks the
+    /// (TenantId, Layer, CheckedUtc) index. Ids are integers formatted invariantly, so the SQL is not injectable.
+    /// </summary>
+    public static async Task<List<CheckResult>> LatestPerLayerAsync(PortalDbContext db, IReadOnlyCollection<int> tenantIds, int perLayer, CancellationToken ct)
+    {
+        if (tenantIds.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = string.Join(",", tenantIds.Distinct().Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        var take = perLayer.ToString(CultureInfo.InvariantCulture);
+#pragma warning disable EF1003 // only integers are interpolated (see above)
+        return await db.Set<CheckResult>().FromSqlRaw(
+                "SELECT * FROM StatusCheckResults WHERE Id IN (SELECT Id FROM (SELECT Id, ROW_NUMBER() OVER (PARTITION BY TenantId, Layer ORDER BY CheckedUtc DESC, Id DESC) AS rn " +
+                $"FROM StatusCheckResults WHERE TenantId IN ({ids})) WHERE rn <= {take})")
+            .AsNoTracking().ToListAsync(ct);
+#pragma warning restore EF1003
+    }
+}

@@ -1,0 +1,122 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor;
+using MudBlazor.Services;
+using Portal.Data;
+using Portal.Features.Regions;
+using Portal.Features.Status;
+using Portal.Features.Tenants;
+using Portal.Features.Users;
+
+namespace Portal.ComponentTests.Features.Status;
+
+/// <summary>The board over the real services and an in-memory SQLite database seeded with stored checks.</summary>
+public sealed class StatusBoardPageTests : BunitContext
+{
+    private readonly SqliteConnection _connection = new("Data Source=:memory:");
+
+    public StatusBoardPageTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
+        _connection.Open();
+        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        Services.AddLogging();
+        Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(_connection));
+        Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        Services.AddHttpContextAccessor();
+        Services.AddSingleton<Portal.Features.Audit.IAuditSink, RecordingAuditSink>();
+        Services.AddScoped<CurrentUser>();
+        Services.AddRegionsFeature();
+        Services.AddTenantsFeature();
+        Services.AddStatusFeature();
+    }
+
+    private async Task SeedAsync()
+    {
+        var factory = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await db.Database.EnsureCreatedAsync();
+        await new RegionSeeder(factory, TimeProvider.System, NullLogger<RegionSeeder>.Instance).SeedAsync(CancellationToken.None);
+        var na = await db.Set<Region>().SingleAsync(r => r.Product == RegionProduct.Uem && r.Code == "na");
+        var now = DateTime.UtcNow;
+        Tenant Make(string name) => new()
+        {
+            DisplayName = name, NormalizedName = name.ToUpperInvariant(), UemConsoleUrl = "https://cn1.awmdm.com", UemApiUrl = "https://as1.awmdm.com",
+            UemRegionId = na.Id, UemTokenUrl = na.TokenUrl, CreatedBy = "t", UpdatedBy = "t", CreatedUtc = now, UpdatedUtc = now,
+        };
+        var good = Make("Contoso");
+        var bad = Make("Fabrikam");
+        db.AddRange(good, bad);
+        await db.SaveChangesAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            db.Add(new CheckResult { TenantId = good.Id, Layer = ConnectionLayer.UemToken, Outcome = CheckOutcome.Passed, Diagnosis = "ok", CheckedUtc = now.AddMinutes(-15 * i) });
+            db.Add(new CheckResult { TenantId = bad.Id, Layer = ConnectionLayer.UemApi, Outcome = i == 0 ? CheckOutcome.Failed : CheckOutcome.Passed, Diagnosis = i == 0 ? "Role lacks permission" : "ok", CheckedUtc = now.AddMinutes(-15 * i) });
+        }
+
+        db.Add(new TenantStatusSnapshot { TenantId = good.Id, Status = ConnectionStatus.Connected, StatusSinceUtc = now.AddHours(-2), LastCheckedUtc = now });
+        db.Add(new TenantStatusSnapshot { TenantId = bad.Id, Status = ConnectionStatus.Failing, StatusSinceUtc = now, LastCheckedUtc = now, Diagnosis = "Role lacks permission", LastAttestedUtc = now.AddDays(-3), LastAttestedBy = "lena" });
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task Board_TeamLead_RendersWorstFirstRowsCellsSparklinesAndSummary()
+    {
+        AddAuthorization().SetAuthorized("lena").SetRoles(Roles.TeamLead).SetClaims(new Claim(ClaimTypes.NameIdentifier, "id-lena"));
+        await SeedAsync();
+        Render<MudPopoverProvider>();
+
+        var cut = Render<StatusBoardPage>();
+
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=tenant-link]").Count.ShouldBe(2));
+        cut.FindAll("[data-testid=tenant-link]").Select(a => a.TextContent).ShouldBe(["Fabrikam", "Contoso"]);
+        var rows = cut.FindAll("tbody tr.mud-table-row");
+        rows[0].TextContent.ShouldContain("Failing");
+        rows[0].TextContent.ShouldContain("Failed");
+        rows[0].TextContent.ShouldContain("3 days ago");
+        rows[1].TextContent.ShouldContain("Connected");
+        cut.FindAll("svg.status-sparkline polyline").Count.ShouldBe(2);
+        cut.FindAll("svg.status-sparkline")[0].GetAttribute("aria-label").ShouldBe("Last 5 checks: 4 OK, 1 not OK");
+        var summary = cut.Find("[data-testid=status-summary]").TextContent;
+        summary.ShouldContain("Failing: 1");
+        summary.ShouldContain("Connected: 1");
+        summary.ShouldContain("Degraded: 0");
+        cut.Markup.ShouldContain("Check this page now");
+
+        // Selecting a row enables "Check selected" with the count.
+        cut.Find("[data-testid=check-selected]").HasAttribute("disabled").ShouldBeTrue();
+        cut.FindAll("input[type=checkbox]")[0].Change(true);
+        cut.WaitForAssertion(() => cut.Find("[data-testid=check-selected]").TextContent.ShouldContain("Check selected (1)"));
+        cut.Find("[data-testid=check-selected]").HasAttribute("disabled").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Board_Auditor_IsReadOnly()
+    {
+        AddAuthorization().SetAuthorized("audrey").SetRoles(Roles.Auditor).SetClaims(new Claim(ClaimTypes.NameIdentifier, "id-audrey"));
+        await SeedAsync();
+        Render<MudPopoverProvider>();
+
+        var cut = Render<StatusBoardPage>();
+
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=tenant-link]").Count.ShouldBe(2));
+        cut.Markup.ShouldNotContain("Check this page now");
+        cut.FindAll("button[aria-label^='Check ']").ShouldBeEmpty();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _connection.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
