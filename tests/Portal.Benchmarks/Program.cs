@@ -10,7 +10,7 @@ public static class BenchmarkProgram
         var quick = args.Contains("--quick");
         var only = ArgValue(args, "--scenario");
         var output = ArgValue(args, "--out");
-        IScenario[] scenarios = [new StartupScenario(), new AuditScenario(), new TenantsScenario(), new TokensScenario(), new StatusScenario(), new BrowserScenario(), new CircuitsScenario()];
+        IScenario[] scenarios = [new StartupScenario(), new AuditScenario(), new TenantsScenario(), new TokensScenario(), new StatusScenario(), new SweepScenario(), new BrowserScenario(), new CircuitsScenario()];
 
         var selected = only is null ? scenarios : scenarios.Where(s => s.Name.Equals(only, StringComparison.OrdinalIgnoreCase)).ToArray();
         if (selected.Length == 0)

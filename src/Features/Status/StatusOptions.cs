@@ -12,11 +12,11 @@ public sealed class StatusOptions
 
     /// <summary>Checks running at once, over all tenants.</summary>
     [Range(1, 256)]
-    public int MaxConcurrency { get; set; } = 16;
+    public int MaxConcurrency { get; set; } = 32;
 
     /// <summary>Checks running at once against one upstream UEM API host (shared SaaS hosts rate-limit).</summary>
     [Range(1, 256)]
-    public int MaxConcurrencyPerHost { get; set; } = 4;
+    public int MaxConcurrencyPerHost { get; set; } = 8;
 
     /// <summary>A tenant whose probe takes longer is recorded as a remote error; others are not held up.</summary>
     [Range(1, 600)]

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Features.Regions;
+using Portal.Features.Status;
+using Portal.Features.Tenants;
+using Portal.Simulator;
+
+namespace Portal.Benchmarks.Scenarios;
+
+/// <summary>
+/// The status sweep against the built-in simulator with 50 ms injected latency per call: each tenant has its own
+/// OAuth client (so its own token), and the tenants are spread over 8 loopback hosts (127.0.0.1-8) the way real
+/// tenants are spread over UEM API hosts, so the per-host cap works as in production. Default concurrency.
+/// </summary>
+public sealed class SweepScenario : IScenario
+{
+    private const int Hosts = 8;
+
+    public string Name => "sweep";
+
+    public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkSettings settings, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(settings.WorkFolder);
+        var tenants = settings.Quick ? 40 : 1000;
+        var sample = settings.Quick ? 3 : 10;
+        await using var portal = new SweepPortal(settings.WorkFolder, BenchPortal.FreeLoopbackPort(), tenantTimeoutSeconds: settings.Quick ? 3 : 15);
+        portal.StartServer();
+        var simulator = portal.Services.GetRequiredService<SimulatorState>();
+        var (clean, sequential, faulty) = await SeedAsync(portal, simulator, tenants, sample, cancellationToken);
+        simulator.AddFault(new SimFault { Kind = SimFaultKind.Latency, DelayMilliseconds = 50 });
+        var sweeper = portal.Services.GetRequiredService<StatusSweeper>();
+        var n = tenants.ToString("N0", CultureInfo.InvariantCulture);
+
+        // Sequential baseline: one tenant at a time (fresh tokens), extrapolated to N tenants.
+        var perTenant = new List<double>();
+        foreach (var id in sequential)
+        {
+            var watch = Stopwatch.StartNew();
+            await sweeper.SweepAsync([id], cancellationToken);
+            perTenant.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        var sequentialEstimate = perTenant.Average() * tenants;
+
+        simulator.ClearRequestLog();
+        var first = Stopwatch.StartNew();
+        var firstStatuses = await sweeper.SweepAsync(clean, cancellationToken);
+        var firstMs = first.Elapsed.TotalMilliseconds;
+        var firstTokens = simulator.CountRequests("/connect/token");
+        simulator.ClearRequestLog();
+        var second = Stopwatch.StartNew();
+        await sweeper.SweepAsync(clean, cancellationToken);
+        var secondMs = second.Elapsed.TotalMilliseconds;
+        var secondTokens = simulator.CountRequests("/connect/token");
+        var connected = firstStatuses.Values.Count(s => s is ConnectionStatus.Connected or ConnectionStatus.SetupInProgress);
+        if (connected != clean.Count)
+        {
+            throw new InvalidOperationException($"Only {connected} of {clean.Count} simulated tenants came out healthy: the sweep is not measuring what it claims.");
+        }
+
+        // One tenant rate-limited (Retry-After 30 s) and one timing out, swept alongside the clean ones.
+        // The simulator applies the first matching fault, so the targeted faults go before the general latency.
+        simulator.ClearFaults();
+        simulator.AddFault(new SimFault { Kind = SimFaultKind.RateLimit, ClientId = faulty[0].ClientId, RetryAfterSeconds = 30 });
+        simulator.AddFault(new SimFault { Kind = SimFaultKind.Timeout, ClientId = faulty[1].ClientId });
+        simulator.AddFault(new SimFault { Kind = SimFaultKind.Latency, DelayMilliseconds = 50 });
+        var faultyRun = sweeper.SweepAsync([faulty[0].TenantId, faulty[1].TenantId], cancellationToken);
+        var withFaults = Stopwatch.StartNew();
+        await sweeper.SweepAsync(clean, cancellationToken);
+        var withFaultsMs = withFaults.Elapsed.TotalMilliseconds;
+        var faultyStatuses = await faultyRun;
+
+        var ratio = sequentialEstimate / firstMs;
+        return
+        [
+            new("Sweep: sequential, per tenant (50 ms/call)", sample.ToString(CultureInfo.InvariantCulture), perTenant, null,
+                $"extrapolated to {n} tenants: {sequentialEstimate / 1000:0.0} s"),
+            new("Sweep: first, default concurrency (fresh tokens)", n, [firstMs], null,
+                $"{ratio:0.0}× faster than sequential (target ≥ 20×); token requests: {firstTokens} (target {n})"),
+            new("Sweep: second, within token lifetime", n, [secondMs], null, $"token requests: {secondTokens} (target 0)"),
+            new("Sweep: with one 429 (Retry-After 30 s) and one timing-out tenant", n, [withFaultsMs], null,
+                $"{(withFaultsMs / secondMs - 1) * 100:+0;-0} % vs the clean run (target within 10 %); faulty tenants: {string.Join(", ", faultyStatuses.Values.Select(StatusRules.Describe))}"),
+        ];
+    }
+
+    private sealed record Faulty(int TenantId, string ClientId);
+
+    /// <summary>Bulk-inserts simulated tenants, each with its own OAuth client created in the simulator and encrypted secrets.</summary>
+    private static async Task<(List<int> Clean, List<int> Sequential, Faulty[] Faulty)> SeedAsync(SweepPortal portal, SimulatorState simulator, int count, int sample, CancellationToken ct)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var secrets = scope.ServiceProvider.GetRequiredService<TenantSecretsService>();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(ct);
+        var region = await db.Set<Region>().FirstAsync(r => r.Product == RegionProduct.Uem && r.Kind == RegionKind.Simulated, ct);
+        var now = DateTime.UtcNow;
+        var created = new List<(Tenant Tenant, string ClientId, string Secret)>();
+        for (var i = 0; i < count + sample + 2; i++)
+        {
+            var host = $"127.0.0.{1 + (i % Hosts)}:{portal.Port}";
+            var (clientId, secret) = simulator.CreateClient(SimulatorDemo.TenantHostKey, $"bench-{i}", "sweep benchmark", SimulatorDemo.OrganizationGroupUuid, SimulatorDemo.FullRole);
+            var name = $"Sweep tenant {i:0000}";
+            var tenant = new Tenant
+            {
+                DisplayName = name,
+                NormalizedName = name.ToUpperInvariant(),
+                UemConsoleUrl = $"http://{host}/simulator",
+                UemApiUrl = $"http://{host}/simulator",
+                UemTokenUrl = $"http://{host}/simulator/connect/token",
+                UemRegionId = region.Id,
+                OrganizationGroupId = SimulatorDemo.GroupId,
+                OAuthClientId = clientId,
+                CreatedUtc = now,
+                CreatedBy = "bench",
+                UpdatedUtc = now,
+                UpdatedBy = "bench",
+            };
+            db.Add(tenant);
+            created.Add((tenant, clientId, secret));
+        }
+
+        await db.SaveChangesAsync(ct);
+        foreach (var (tenant, _, secret) in created)
+        {
+            db.Add(secrets.Protect(tenant.Id, TenantSecretKind.UemClientSecret, secret, "bench", now));
+            db.Add(secrets.Protect(tenant.Id, TenantSecretKind.UemApiKey, SimulatorDemo.ApiKey, "bench", now));
+        }
+
+        await db.SaveChangesAsync(ct);
+        var ids = created.Select(c => c.Tenant.Id).ToList();
+        return (ids.Take(count).ToList(), ids.Skip(count).Take(sample).ToList(),
+            [.. created.Skip(count + sample).Select(c => new Faulty(c.Tenant.Id, c.ClientId))]);
+    }
+
+    /// <summary>The portal on Kestrel, listening on 8 loopback addresses (one simulated UEM host each).</summary>
+    private sealed class SweepPortal : WebApplicationFactory<Program>
+    {
+        private readonly string _folder;
+
+        private readonly int _tenantTimeoutSeconds;
+
+        public SweepPortal(string folder, int port, int tenantTimeoutSeconds)
+        {
+            _folder = folder;
+            _tenantTimeoutSeconds = tenantTimeoutSeconds;
+            Port = port;
+            UseKestrel(options =>
+            {
+                for (var h = 1; h <= Hosts; h++)
+                {
+                    options.Listen(IPAddress.Parse($"127.0.0.{h}"), port);
+                }
+            });
+        }
+
+        public int Port { get; }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Benchmark");
+            builder.UseContentRoot(AppContext.BaseDirectory);
+            builder.UseSetting("urls", $"http://127.0.0.1:{Port}");
+            builder.UseSetting("Demo:PublicBaseUrl", $"http://127.0.0.1:{Port}");
+            builder.UseSetting("Database:Path", Path.Combine(_folder, "portal.db"));
+            builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
+            builder.UseSetting("Bootstrap:AdminPassword", BenchPortal.AdminPassword);
+            builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+            builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(_folder, "logs", "portal-.log"));
+            builder.UseSetting("Status:SweepEnabled", "false");
+            builder.UseSetting("Status:TenantTimeoutSeconds", _tenantTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}
