@@ -20,10 +20,22 @@ public sealed class StatusScenario : IScenario
 
     public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkSettings settings, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(settings.WorkFolder);
-        await using var portal = new BenchPortal(settings.WorkFolder);
+        // The sizes: 1,000 and 10,000 tenants; quick mode only proves the scenario runs.
+        var results = new List<BenchmarkResult>();
+        foreach (var tenants in settings.Quick ? [100] : new[] { 1000, 10_000 })
+        {
+            results.AddRange(await RunSizeAsync(settings, tenants, cancellationToken));
+        }
+
+        return results;
+    }
+
+    private static async Task<IReadOnlyList<BenchmarkResult>> RunSizeAsync(BenchmarkSettings settings, int tenants, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(settings.WorkFolder, tenants.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(folder);
+        await using var portal = new BenchPortal(folder);
         _ = portal.Services;
-        var tenants = settings.Quick ? 100 : 3000; // quick mode only proves the scenario runs (it shares the CPU with the browser tests)
         var seedWatch = Stopwatch.StartNew();
         await SeedAsync(portal, tenants, cancellationToken);
         var seedSeconds = seedWatch.Elapsed.TotalSeconds;
