@@ -6,7 +6,7 @@ namespace Portal.Benchmarks.Scenarios;
 
 /// <summary>
 /// Server memory per Blazor circuit (perf-security §5, memory-slope method): open 0, 20 and 50 signed-in pages on the
-/// home page (one circuit each), force a full GC in the server process after each step and fit bytes per circuit.
+/// status board (one circuit each), force a full GC in the server process after each step and fit bytes per circuit.
 /// Then 200 client-side navigations in one circuit must not grow the heap.
 /// The portal runs in this process, so <see cref="GC.GetTotalMemory"/> is the server heap (plus a few KB of
 /// Playwright client objects per page, which errs on the safe side).
@@ -14,6 +14,7 @@ namespace Portal.Benchmarks.Scenarios;
 public sealed class CircuitsScenario : IScenario
 {
     private const string HomeReady = "document.title.startsWith('Home')";
+    private const string BoardReady = "document.title.startsWith('Connection status') && document.querySelector('.mud-table') !== null";
     private const string TenantsReady = "document.title.startsWith('Tenants') && document.querySelector('tbody.mud-table-body a[href^=\"/tenants/\"]') !== null";
 
     public string Name => "circuits";
@@ -55,11 +56,11 @@ public sealed class CircuitsScenario : IScenario
         // Warm-up: the first circuits pay one-time costs (render caches, pooled buffers) that would inflate the slope.
         for (var i = 0; i < 5; i++)
         {
-            var (warm, _) = await BrowserSession.OpenInteractiveAsync(context, "/", HomeReady, cancellationToken);
+            var (warm, _) = await BrowserSession.OpenInteractiveAsync(context, "/status", BoardReady, cancellationToken);
             await warm.CloseAsync();
         }
 
-        // Memory slope: heap after forced GC with 0, then N1, then N2 circuits open.
+        // Memory slope on the status board (the target page): heap after forced GC with 0, then N1, then N2 circuits open.
         int[] steps = settings.Quick ? [0, 5, 10] : [0, 20, 50];
         var pages = new List<IPage>();
         var points = new List<(int Circuits, long Heap)>();
@@ -69,7 +70,7 @@ public sealed class CircuitsScenario : IScenario
             var openTimes = new List<double>();
             while (pages.Count < target)
             {
-                var (page, ms) = await BrowserSession.OpenInteractiveAsync(context, "/", HomeReady, cancellationToken);
+                var (page, ms) = await BrowserSession.OpenInteractiveAsync(context, "/status", BoardReady, cancellationToken);
                 pages.Add(page);
                 openTimes.Add(ms);
             }
@@ -79,7 +80,7 @@ public sealed class CircuitsScenario : IScenario
             allOpenTimes.AddRange(openTimes);
             if (target > 0)
             {
-                results.Add(new($"Circuits: {target} open home pages", target.ToString(CultureInfo.InvariantCulture), openTimes, Mb(heap),
+                results.Add(new($"Circuits: {target} open status boards", target.ToString(CultureInfo.InvariantCulture), openTimes, Mb(heap),
                     string.Create(CultureInfo.InvariantCulture, $"heap after full GC; {Kb((heap - points[0].Heap) / (double)target):0} KB per circuit vs 0 open ({Mb(points[0].Heap):0.0} MB)")));
             }
         }
