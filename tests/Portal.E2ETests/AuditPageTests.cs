@@ -14,8 +14,10 @@ public sealed class AuditPageTests(BrowserPortal portal)
         await BrowserPortal.WaitForInteractiveAsync(page);
 
         await page.GetByLabel("Actor (user name)").FillAsync("admin");
+        await page.GetByLabel("Actor (user name)").PressAsync("Tab"); // MudTextField commits its value on change
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("actor=admin", StringComparison.Ordinal));
+        // Blazor navigates in the same document (no load event): poll the address instead of waiting for a load.
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("actor=admin"), new() { Timeout = 20_000 });
         var sharedUrl = page.Url;
         var rows = page.Locator("tbody.mud-table-body tr");
         await rows.First.WaitForAsync();

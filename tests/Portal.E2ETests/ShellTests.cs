@@ -87,7 +87,7 @@ public sealed class ShellTests(BrowserPortal portal)
 
         (await page.EvaluateAsync<string>(ActiveElement)).ShouldStartWith("/admin/users|");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/admin/users");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/users$"), new() { Timeout = 20_000 });
         await page.Context.CloseAsync();
     }
 

@@ -28,7 +28,7 @@ public sealed class TenantTests(BrowserPortal portal)
         await ShellTests.AssertNoSeriousViolationsAsync(page, "New tenant");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create tenant" }).ClickAsync();
 
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/tenants/\\d+$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/tenants/\\d+$"), new() { Timeout = 20_000 });
         await page.GetByText("sha256:").First.WaitForAsync();
         (await page.ContentAsync()).ShouldNotContain(secret);
         (await page.ContentAsync()).ShouldNotContain(apiKey);
