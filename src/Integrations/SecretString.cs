@@ -35,7 +35,14 @@ public sealed class SecretString : ISensitiveValue
     public bool IsEmpty => _value.Length == 0;
 
     /// <summary>Non-reversible identifier for cache keys and support: <c>sha256:</c> + first 12 hex chars.</summary>
-    public string Fingerprint => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_value)))[..12];
+    public string Fingerprint => FingerprintOf(_value);
+
+    /// <summary>The portal's one fingerprint format, also used for stored tenant secrets.</summary>
+    public static string FingerprintOf(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..12];
+    }
 
     /// <summary>The plaintext. Only for building the outgoing request.</summary>
     public string Reveal() => _value;

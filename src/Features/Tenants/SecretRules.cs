@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace Portal.Features.Tenants;
 
@@ -54,7 +52,6 @@ public static class SecretRules
     public static string Fingerprint(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(value));
-        return "sha256:" + Convert.ToHexStringLower(hash)[..12];
+        return Portal.Integrations.SecretString.FingerprintOf(value);
     }
 }

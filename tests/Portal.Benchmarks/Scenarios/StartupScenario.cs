@@ -64,7 +64,7 @@ public sealed class StartupScenario : IScenario
     private static async Task<double> ColdStartAsync(string folder, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
-        var port = FreePort();
+        var port = BenchPortal.FreeLoopbackPort();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Portal.dll")])
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -112,12 +112,5 @@ public sealed class StartupScenario : IScenario
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(cancellationToken);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

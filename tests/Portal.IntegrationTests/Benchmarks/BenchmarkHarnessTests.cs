@@ -10,7 +10,7 @@ public sealed class BenchmarkHarnessTests
     public async Task QuickRun_EveryScenario_CompletesAndReportsSaneFigures()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Name; // debug or release, as built
-        var harness = Path.Combine(RepositoryRoot(), "artifacts", "bin", "Portal.Benchmarks", configuration, "Portal.Benchmarks.dll");
+        var harness = Path.Combine(Contract.OpenApiDocuments.RepositoryRoot, "artifacts", "bin", "Portal.Benchmarks", configuration, "Portal.Benchmarks.dll");
         File.Exists(harness).ShouldBeTrue($"Build the solution first: {harness} is missing.");
         var output = Path.Combine(Path.GetTempPath(), $"bench-quick-{Guid.NewGuid():N}.md");
         var start = new ProcessStartInfo("dotnet", [harness, "--quick", "--out", output])
@@ -47,14 +47,4 @@ public sealed class BenchmarkHarnessTests
         File.Delete(output);
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory!.FullName;
-    }
 }

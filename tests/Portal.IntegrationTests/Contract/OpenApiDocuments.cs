@@ -12,7 +12,10 @@ public static class OpenApiDocuments
     private static readonly ConcurrentDictionary<string, Lazy<OpenApiDocument>> Cache = new(StringComparer.Ordinal);
 
     /// <summary>Walks up from the test binaries to the folder holding Portal.sln, then to its sibling shared/ folder.</summary>
-    public static string Folder
+    public static string Folder => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "reference", "openapi"));
+
+    /// <summary>The folder holding Portal.sln, found by walking up from the test binaries.</summary>
+    public static string RepositoryRoot
     {
         get
         {
@@ -22,12 +25,7 @@ public static class OpenApiDocuments
                 dir = dir.Parent;
             }
 
-            if (dir is null)
-            {
-                throw new InvalidOperationException("Portal.sln not found above " + AppContext.BaseDirectory);
-            }
-
-            return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "reference", "openapi"));
+            return dir?.FullName ?? throw new InvalidOperationException("Portal.sln not found above " + AppContext.BaseDirectory);
         }
     }
 

@@ -28,7 +28,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public int Port { get; }
 
-    private static int FreeLoopbackPort()
+    public static int FreeLoopbackPort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

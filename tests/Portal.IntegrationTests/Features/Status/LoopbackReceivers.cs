@@ -34,12 +34,7 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
 
     public static LoopbackSmtpServer Start() => new(FreePort());
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Infrastructure.PortalAppFactory.FreeLoopbackPort();
 
     public async ValueTask DisposeAsync()
     {
