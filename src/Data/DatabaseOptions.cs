@@ -2,19 +2,43 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Portal.Data;
 
-/// <summary>Where the SQLite database lives and how it is brought up to date.</summary>
-public sealed class DatabaseOptions
+/// <summary>Which database the portal uses: SQLite on one machine (the default) or PostgreSQL for several instances.</summary>
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Where the database lives and how it is brought up to date.</summary>
+public sealed class DatabaseOptions : IValidatableObject
 {
     public const string SectionName = "Database";
 
-    /// <summary>Database file; relative paths are resolved against the content root.</summary>
+    /// <summary><c>Sqlite</c> (default, one instance) or <c>Postgres</c> (one or more instances sharing one database).</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>SQLite database file; relative paths are resolved against the content root. Ignored on PostgreSQL.</summary>
     [Required, MinLength(1)]
     public string Path { get; set; } = "data/portal.db";
 
-    /// <summary>Apply committed migrations when the portal starts (on by default for the single-instance SQLite app).</summary>
+    /// <summary>PostgreSQL connection string (Npgsql format), e.g. <c>Host=db;Database=portal;Username=portal;Password=...</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Apply committed migrations when the portal starts (instances take a database lock, so only one migrates at a time).</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
     /// <summary>SQLite busy timeout in seconds: writers wait this long for the lock instead of failing.</summary>
     [Range(1, 300)]
     public int BusyTimeoutSeconds { get; set; } = 30;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult(
+                "Database:ConnectionString is required when Database:Provider is Postgres " +
+                "(environment variable Database__ConnectionString, e.g. 'Host=db;Database=portal;Username=portal;Password=...').",
+                [nameof(ConnectionString)]);
+        }
+    }
 }

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Portal.Data;
@@ -6,7 +8,10 @@ using Portal.Features.Users;
 
 namespace Portal.Hosting;
 
-/// <summary>Applies migrations, switches SQLite to WAL, and seeds roles and the first admin account.</summary>
+/// <summary>
+/// Applies migrations, switches SQLite to WAL, and seeds roles and the first admin account. On PostgreSQL the whole
+/// start-up runs under a database lock, so instances starting together never seed the same rows twice.
+/// </summary>
 public sealed class DatabaseInitializer(
     IDbContextFactory<PortalDbContext> dbFactory,
     IOptions<DatabaseOptions> databaseOptions,
@@ -16,15 +21,22 @@ public sealed class DatabaseInitializer(
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
+        await using var lockHolder = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var startupLock = await DatabaseLocks.HoldAsync(lockHolder, DatabaseLocks.Startup, cancellationToken);
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             if (databaseOptions.Value.MigrateOnStartup)
             {
+                // An empty database would otherwise log a failed query for the missing history table as an error.
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
             }
 
-            // WAL lets the status board and audit readers run while a writer appends.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            if (!db.IsPostgres)
+            {
+                // WAL lets the status board and audit readers run while a writer appends.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            }
         }
 
         await firstAdmin.EnsureRolesAndFirstAdminAsync(cancellationToken);

@@ -49,11 +49,22 @@ public static class PortalAuth
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
-        services.AddDataProtection()
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("ConnectorPortal");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<DataProtectionStorageOptions>, IHostEnvironment>((keys, storage, env) =>
-            keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                new DirectoryInfo(storage.Value.ResolveKeysPath(env.ContentRootPath)), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+        if (builder.Configuration.GetValue<DatabaseProvider>($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.Provider)}") == DatabaseProvider.Postgres)
+        {
+            // Several instances: one key ring in the shared database, each key encrypted with a certificate kept outside it.
+            var storage = builder.Configuration.GetSection(DataProtectionStorageOptions.SectionName).Get<DataProtectionStorageOptions>() ?? new DataProtectionStorageOptions();
+            dataProtection.PersistKeysToDbContext<PortalDbContext>()
+                .ProtectKeysWithCertificate(storage.LoadCertificate(builder.Environment.ContentRootPath));
+        }
+        else
+        {
+            services.AddOptions<KeyManagementOptions>().Configure<IOptions<DataProtectionStorageOptions>, IHostEnvironment>((keys, storage, env) =>
+                keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
+                    new DirectoryInfo(storage.Value.ResolveKeysPath(env.ContentRootPath)), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+        }
+
         return builder;
     }
 

@@ -5,7 +5,10 @@ using Portal.Data;
 
 namespace Portal.Hosting;
 
-/// <summary>Registers the SQLite database (one context per operation through the factory) and its health checks.</summary>
+/// <summary>
+/// Registers the database (SQLite by default, PostgreSQL when <c>Database:Provider</c> is <c>Postgres</c>) with one context
+/// per operation through the factory, and its health checks. Feature code only ever sees <see cref="PortalDbContext"/>.
+/// </summary>
 public static class PortalData
 {
     public static WebApplicationBuilder AddPortalData(this WebApplicationBuilder builder)
@@ -15,11 +18,21 @@ public static class PortalData
             .ValidateDataAnnotations();
 
         builder.Services.AddSingleton<DatabaseLocation>();
-        builder.Services.AddDbContextFactory<PortalDbContext>((services, options) =>
+        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (database.Provider == DatabaseProvider.Postgres)
         {
-            var location = services.GetRequiredService<DatabaseLocation>();
-            options.UseSqlite(location.ConnectionString);
-        });
+            // Separate context type = separate migration set; everything else asks for PortalDbContext and gets this one.
+            builder.Services.AddDbContextFactory<PostgresPortalDbContext>((services, options) =>
+                options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+            builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(services =>
+                new PostgresContextFactory(services.GetRequiredService<IDbContextFactory<PostgresPortalDbContext>>()));
+            builder.Services.AddScoped<PortalDbContext>(services => services.GetRequiredService<PostgresPortalDbContext>());
+        }
+        else
+        {
+            builder.Services.AddDbContextFactory<PortalDbContext>((services, options) =>
+                options.UseSqlite(services.GetRequiredService<DatabaseLocation>().ConnectionString));
+        }
 
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<PortalDbContext>("database", tags: ["ready"])
@@ -32,13 +45,17 @@ public static class PortalData
     /// <summary>Checks the path, applies migrations and seeds what the portal needs before it serves a request.</summary>
     public static async Task InitializePortalDatabaseAsync(this WebApplication app)
     {
-        app.Services.GetRequiredService<DatabaseLocation>().EnsureWritable();
+        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Sqlite)
+        {
+            app.Services.GetRequiredService<DatabaseLocation>().EnsureWritable();
+        }
+
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
     }
 }
 
-/// <summary>The resolved database file and its connection string.</summary>
+/// <summary>The resolved SQLite database file and its connection string.</summary>
 public sealed class DatabaseLocation(IOptions<DatabaseOptions> options, IHostEnvironment environment)
 {
     public string FullPath { get; } = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.Path));

@@ -1,4 +1,5 @@
 using Portal.Features.Audit;
+using Portal.Features.Cluster;
 using Portal.Features.Evidence;
 using Portal.Features.Preferences;
 using Portal.Features.Setup;
@@ -14,6 +15,7 @@ public static class PortalFeatures
 {
     public static WebApplicationBuilder AddPortalFeatures(this WebApplicationBuilder builder)
     {
+        builder.Services.AddClusterFeature(builder.Configuration);
         builder.Services.AddAuditFeature();
         builder.Services.AddUsersFeature();
         builder.Services.AddSetupFeature();

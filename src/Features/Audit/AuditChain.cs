@@ -3,21 +3,34 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portal.Data;
 
 namespace Portal.Features.Audit;
 
-/// <summary>The HMAC-SHA256 hash chain over audit entries, keyed with a secret kept outside the database.</summary>
+/// <summary>The HMAC-SHA256 hash chain over audit entries, keyed with a secret the database alone cannot reveal.</summary>
 public sealed class AuditChain
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
     private readonly byte[] _key;
 
-    public AuditChain(IOptions<AuditOptions> options, IOptions<Hosting.DataProtectionStorageOptions> keyRing, IHostEnvironment environment, IDataProtectionProvider dataProtection)
-        : this(LoadOrCreateKey(options.Value.ResolveKeyPath(environment.ContentRootPath, keyRing.Value), dataProtection.CreateProtector("Portal.AuditChainKey.v1")))
+    public AuditChain(
+        IOptions<AuditOptions> options,
+        IOptions<Hosting.DataProtectionStorageOptions> keyRing,
+        IOptions<DatabaseOptions> database,
+        IHostEnvironment environment,
+        IDataProtectionProvider dataProtection,
+        IDbContextFactory<PortalDbContext> dbFactory,
+        TimeProvider clock)
+        : this(database.Value.Provider == DatabaseProvider.Postgres
+            ? LoadOrCreateSharedKey(dbFactory, dataProtection.CreateProtector(KeyPurpose), clock)
+            : LoadOrCreateKey(options.Value.ResolveKeyPath(environment.ContentRootPath, keyRing.Value), dataProtection.CreateProtector(KeyPurpose)))
     {
     }
+
+    private const string KeyPurpose = "Portal.AuditChainKey.v1";
 
     internal AuditChain(byte[] key) => _key = key;
 
@@ -56,6 +69,44 @@ public sealed class AuditChain
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
     };
+
+    /// <summary>
+    /// Several instances: the first to start creates the key; a second racing it loses on the primary key and reads the
+    /// winner's. Runs once per process (the chain is a singleton), so the synchronous database call is acceptable.
+    /// </summary>
+    private static byte[] LoadOrCreateSharedKey(IDbContextFactory<PortalDbContext> dbFactory, IDataProtector protector, TimeProvider clock)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var db = dbFactory.CreateDbContext();
+            var stored = db.Set<AuditChainKey>().AsNoTracking().FirstOrDefault(k => k.Id == AuditChainKey.SingletonId);
+            if (stored is not null)
+            {
+                try
+                {
+                    return protector.Unprotect(stored.ProtectedKey);
+                }
+                catch (CryptographicException ex)
+                {
+                    throw new Hosting.PortalStartupException(
+                        "The audit chain key in the database cannot be decrypted with the shared Data Protection key ring. " +
+                        "Check that every instance uses the same DataProtection:CertificatePath certificate.", ex);
+                }
+            }
+
+            var key = RandomNumberGenerator.GetBytes(32);
+            db.Add(new AuditChainKey { Id = AuditChainKey.SingletonId, ProtectedKey = protector.Protect(key), CreatedUtc = clock.GetUtcNow().UtcDateTime });
+            try
+            {
+                db.SaveChanges();
+                return key;
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                // another instance stored its key first: use that one
+            }
+        }
+    }
 
     private static byte[] LoadOrCreateKey(string path, IDataProtector protector)
     {

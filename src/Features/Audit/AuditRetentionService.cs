@@ -13,22 +13,28 @@ public sealed class AuditRetentionService(
     IDbContextFactory<PortalDbContext> dbFactory,
     AuditChain chain,
     AuditAppender appender,
+    Cluster.BackgroundWorkLease lease,
     TimeProvider clock,
     IOptions<AuditOptions> options,
     ILogger<AuditRetentionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(24), clock);
+        // Hourly, on the one instance holding the background work lease; a prune with nothing to remove is one cheap query.
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        await lease.FirstAttempt.WaitAsync(stoppingToken);
         do
         {
             try
             {
-                await PruneAsync(stoppingToken);
+                if (lease.IsHeld)
+                {
+                    await PruneAsync(stoppingToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogError(ex, "Audit retention pruning failed; it will be retried tomorrow");
+                logger.LogError(ex, "Audit retention pruning failed; it will be retried within the hour");
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -48,6 +54,7 @@ public sealed class AuditRetentionService(
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await DatabaseLocks.LockForTransactionAsync(db, DatabaseLocks.AuditChainHead, cancellationToken); // no append races the prune
             var last = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.TimestampUtc < cutoff).OrderByDescending(e => e.Id)
                 .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
             if (last is null)

@@ -4,7 +4,10 @@ using Portal.Data;
 
 namespace Portal.Features.Audit;
 
-/// <summary>Appends entries to the hash chain. Appends are serialised in-process and by SQLite's write lock.</summary>
+/// <summary>
+/// Appends entries to the hash chain. Appends are serialised in-process, and across instances by SQLite's write lock
+/// or a PostgreSQL advisory lock.
+/// </summary>
 public sealed class AuditService(
     AuditAppender appender,
     AuditContext context,
@@ -41,15 +44,18 @@ public sealed class AuditAppender(
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            // BEGIN IMMEDIATE: the write lock is taken before the head is read, so other processes cannot fork the chain.
+            // The chain-head lock is taken before the head is read, so no other process can fork the chain: SQLite's
+            // BEGIN IMMEDIATE write lock, or on PostgreSQL an advisory lock held until commit.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await DatabaseLocks.LockForTransactionAsync(db, DatabaseLocks.AuditChainHead, cancellationToken);
             var head = await db.Set<AuditEntry>().AsNoTracking().OrderByDescending(e => e.Id)
                 .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
             var previousHash = head?.Hash ?? await AnchorHashAsync(db, cancellationToken);
             var entry = new AuditEntry
             {
                 Id = (head?.Id ?? await AnchorStartAsync(db, cancellationToken)) + 1,
-                TimestampUtc = clock.GetUtcNow().UtcDateTime,
+                // Hashed as stored: whole microseconds, the precision both providers keep.
+                TimestampUtc = UtcDateTimeConverter.TruncateToMicroseconds(clock.GetUtcNow().UtcDateTime),
                 Actor = Truncate(actor, 256),
                 ActorRoles = Truncate(roles, 128),
                 SourceIp = sourceIp is null ? null : Truncate(sourceIp, 64),

@@ -2,11 +2,30 @@ namespace Portal.Features.Regions;
 
 /// <summary>
 /// Regions are the same for every user and change rarely, so one copy is shared by all circuits instead of a
-/// query per form. Writes through <see cref="RegionService"/> invalidate it. (With several instances, each
-/// instance's copy refreshes after <see cref="MaxAge"/>.)
+/// query per form. Writes through <see cref="RegionService"/> invalidate it here and, through the cluster bus, on
+/// every other instance; <see cref="MaxAge"/> bounds staleness if such a message is lost.
 /// </summary>
-public sealed class RegionCache(TimeProvider clock) : IDisposable
+public sealed class RegionCache : IDisposable
 {
+    private readonly TimeProvider clock;
+    private readonly Cluster.IClusterBus bus;
+
+    public RegionCache(TimeProvider clock, Cluster.IClusterBus bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        this.clock = clock;
+        this.bus = bus;
+        bus.Received += message =>
+        {
+            if (message.Topic == Cluster.ClusterTopics.RegionsChanged)
+            {
+                Invalidate();
+            }
+
+            return Task.CompletedTask;
+        };
+    }
+
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
 
     private readonly SemaphoreSlim _refresh = new(1, 1);
@@ -38,6 +57,13 @@ public sealed class RegionCache(TimeProvider clock) : IDisposable
     }
 
     public void Invalidate() => _current = null;
+
+    /// <summary>After a region write: drop this copy and tell the other instances to drop theirs.</summary>
+    public async Task InvalidateEverywhereAsync(CancellationToken ct)
+    {
+        Invalidate();
+        await bus.PublishAsync(Cluster.ClusterTopics.RegionsChanged, "", ct);
+    }
 
     public void Dispose() => _refresh.Dispose();
 }

@@ -61,7 +61,7 @@ public sealed class RegionService(
         Apply(model, region, actor);
         db.Add(region);
         await db.SaveChangesAsync(ct);
-        cache.Invalidate();
+        await cache.InvalidateEverywhereAsync(ct);
         await audit.WriteAsync(new AuditEvent("region.create", AuditOutcome.Success, TenantId: null, Describe(region, actor)), ct);
         return SaveResult.Ok($"Custom region '{region.Code}' added.", region.Id);
     }
@@ -100,7 +100,7 @@ public sealed class RegionService(
         try
         {
             await db.SaveChangesAsync(ct);
-            cache.Invalidate();
+            await cache.InvalidateEverywhereAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

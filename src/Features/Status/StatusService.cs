@@ -41,9 +41,11 @@ public sealed class StatusService(
         var tenants = filter.Apply(db.Set<Tenant>().AsNoTracking()).Where(t => !t.IsArchived);
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var pattern = "%" + query.Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            tenants = tenants.Where(t => EF.Functions.Like(t.DisplayName, pattern, "\\")
-                || (t.CustomerReference != null && EF.Functions.Like(t.CustomerReference, pattern, "\\")));
+            var pattern = TextSearch.ContainsPattern(query.Search);
+#pragma warning disable CA1304, CA1311 // ToUpper() runs in the database as upper(), not in .NET
+            tenants = tenants.Where(t => EF.Functions.Like(t.NormalizedName, pattern, TextSearch.Escape)
+                || (t.CustomerReference != null && EF.Functions.Like(t.CustomerReference.ToUpper(), pattern, TextSearch.Escape)));
+#pragma warning restore CA1304, CA1311
         }
 
         if (query.RegionId is { } regionId)

@@ -20,6 +20,7 @@ public sealed class StatusSweeper(
     IDbContextFactory<PortalDbContext> dbFactory,
     StatusBroadcaster broadcaster,
     NotificationOutbox outbox,
+    Cluster.BackgroundWorkLease lease,
     TimeProvider clock,
     IOptions<StatusOptions> options,
     IOptions<NotificationOptions> notificationOptions,
@@ -42,8 +43,14 @@ public sealed class StatusSweeper(
 
         var tick = TimeSpan.FromSeconds(Math.Min(30, options.Value.IntervalMinutes * 60 / 4.0));
         using var timer = new PeriodicTimer(tick, clock);
+        await lease.FirstAttempt.WaitAsync(stoppingToken);
         do
         {
+            if (!lease.IsHeld)
+            {
+                continue; // another instance runs the sweeps; "check now" on this one still works
+            }
+
             try
             {
                 var due = await DueTenantsAsync(stoppingToken);

@@ -46,11 +46,13 @@ public sealed class TenantService(
         };
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            // LIKE is case-insensitive for ASCII on SQLite; wildcards in the input are escaped.
-            var pattern = "%" + query.Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            tenants = tenants.Where(t => EF.Functions.Like(t.DisplayName, pattern, "\\")
-                || (t.CustomerReference != null && EF.Functions.Like(t.CustomerReference, pattern, "\\"))
-                || (t.OrganizationGroupName != null && EF.Functions.Like(t.OrganizationGroupName, pattern, "\\")));
+            // Upper-cased on both sides (NormalizedName already is), so the match ignores case on every provider.
+            var pattern = TextSearch.ContainsPattern(query.Search);
+#pragma warning disable CA1304, CA1311 // ToUpper() runs in the database as upper(), not in .NET
+            tenants = tenants.Where(t => EF.Functions.Like(t.NormalizedName, pattern, TextSearch.Escape)
+                || (t.CustomerReference != null && EF.Functions.Like(t.CustomerReference.ToUpper(), pattern, TextSearch.Escape))
+                || (t.OrganizationGroupName != null && EF.Functions.Like(t.OrganizationGroupName.ToUpper(), pattern, TextSearch.Escape)));
+#pragma warning restore CA1304, CA1311
         }
 
         if (query.RegionId is { } regionId)

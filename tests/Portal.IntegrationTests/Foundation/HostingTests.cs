@@ -18,12 +18,16 @@ public sealed class HostingTests(SharedPortal portal)
 
         applied.ShouldBe(db.Database.GetMigrations());
         applied.ShouldNotBeEmpty();
-        File.Exists(portal.DatabasePath).ShouldBeTrue();
+        if (!portal.UsesPostgres)
+        {
+            File.Exists(portal.DatabasePath).ShouldBeTrue();
+        }
     }
 
     [Fact]
     public async Task Startup_NewDatabase_UsesWriteAheadLogging()
     {
+        Assert.SkipWhen(portal.UsesPostgres, "SQLite journal mode; PostgreSQL always writes ahead.");
         await using var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Xunit.TestContext.Current.CancellationToken);
         await db.Database.OpenConnectionAsync(Xunit.TestContext.Current.CancellationToken);
         await using var command = db.Database.GetDbConnection().CreateCommand();

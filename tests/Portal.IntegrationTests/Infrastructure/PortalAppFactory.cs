@@ -9,7 +9,8 @@ namespace Portal.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// The real portal on Kestrel (loopback, free port) with its own temp folder for the SQLite file,
-/// the Data Protection key ring and the log files. Started eagerly so hosts never race at start-up.
+/// the Data Protection key ring and the log files, or (PORTAL_TEST_DATABASE=Postgres) its own PostgreSQL database.
+/// Started eagerly so hosts never race at start-up.
 /// </summary>
 public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -18,8 +19,26 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     private readonly Dictionary<string, string?> _settings = [];
 
+    private readonly bool _ownsPostgresDatabase;
+
     public PortalAppFactory()
+        : this(sharedPostgresDatabase: null)
     {
+    }
+
+    /// <param name="sharedPostgresDatabase">Another instance's database: both portals then run on the same PostgreSQL database.</param>
+    public PortalAppFactory(string? sharedPostgresDatabase)
+    {
+        if (sharedPostgresDatabase is not null)
+        {
+            PostgresConnectionString = sharedPostgresDatabase;
+        }
+        else if (TestDatabases.RunOnPostgres)
+        {
+            PostgresConnectionString = TestDatabases.CreatePostgresDatabase();
+            _ownsPostgresDatabase = true;
+        }
+
         DataFolder = Directory.CreateTempSubdirectory("portal-it-").FullName;
         // A known port (not 0): the simulated region's URLs point back at this portal's /simulator.
         Port = FreeLoopbackPort();
@@ -36,6 +55,11 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public string DataFolder { get; }
+
+    /// <summary>Set when this portal runs on PostgreSQL.</summary>
+    public string? PostgresConnectionString { get; }
+
+    public bool UsesPostgres => PostgresConnectionString is not null;
 
     public string DatabasePath => Path.Combine(DataFolder, "portal.db");
 
@@ -61,6 +85,15 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(LogFolder, "portal-.log"));
+        if (PostgresConnectionString is not null)
+        {
+            var (certificatePath, certificatePassword) = TestDatabases.DataProtectionCertificate;
+            builder.UseSetting("Database:Provider", "Postgres");
+            builder.UseSetting("Database:ConnectionString", PostgresConnectionString);
+            builder.UseSetting("DataProtection:CertificatePath", certificatePath);
+            builder.UseSetting("DataProtection:CertificatePassword", certificatePassword);
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -91,6 +124,11 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
+        if (_ownsPostgresDatabase)
+        {
+            TestDatabases.DropPostgresDatabase(PostgresConnectionString!);
+        }
+
         try
         {
             Directory.Delete(DataFolder, recursive: true);

@@ -139,6 +139,7 @@ public sealed class NotificationOutbox(IDbContextFactory<PortalDbContext> dbFact
 public sealed class NotificationDispatcher(
     IDbContextFactory<PortalDbContext> dbFactory,
     NotificationOutbox outbox,
+    Cluster.BackgroundWorkLease lease,
     IDataProtectionProvider dataProtection,
     IHttpClientFactory httpClients,
     TimeProvider clock,
@@ -151,11 +152,15 @@ public sealed class NotificationDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await lease.FirstAttempt.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await DispatchDueAsync(stoppingToken);
+                if (lease.IsHeld)
+                {
+                    await DispatchDueAsync(stoppingToken); // one instance delivers, so nobody gets a message twice
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

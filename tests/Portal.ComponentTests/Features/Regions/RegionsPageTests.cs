@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using Portal.Features.Cluster;
 using Portal.Data;
 using Portal.Features.Regions;
 using Portal.Features.Users;
@@ -25,6 +26,7 @@ public sealed class RegionsPageTests : BunitContext
         Services.AddHttpContextAccessor();
         Services.AddSingleton<Portal.Features.Audit.IAuditSink, RecordingAuditSink>();
         Services.AddScoped<CurrentUser>();
+        Services.AddClusterFeature(new ConfigurationBuilder().Build());
         Services.AddRegionsFeature();
     }
 

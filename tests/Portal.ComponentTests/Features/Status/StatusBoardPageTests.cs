@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 using MudBlazor.Services;
+using Portal.Features.Cluster;
 using Portal.Data;
 using Portal.Features.Regions;
 using Portal.Features.Status;
@@ -32,6 +33,7 @@ public sealed class StatusBoardPageTests : BunitContext
         Services.AddHttpContextAccessor();
         Services.AddSingleton<Portal.Features.Audit.IAuditSink, RecordingAuditSink>();
         Services.AddScoped<CurrentUser>();
+        Services.AddClusterFeature(new ConfigurationBuilder().Build());
         Services.AddRegionsFeature();
         Services.AddTenantsFeature();
         Services.AddStatusFeature();

@@ -1,12 +1,13 @@
-using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Users;
 using Portal.IntegrationTests.Infrastructure;
 
 namespace Portal.IntegrationTests.Features.Audit;
 
-/// <summary>Each test gets its own portal and database, then tampers with the SQLite file directly.</summary>
+/// <summary>Each test gets its own portal and database, then tampers with the rows directly in the database.</summary>
 public sealed class AuditChainTamperTests : IAsyncLifetime
 {
     private readonly PortalAppFactory _portal = new();
@@ -40,7 +41,7 @@ public sealed class AuditChainTamperTests : IAsyncLifetime
     public async Task Verify_EditedRow_ReportsThatRow()
     {
         var target = await IdOfAsync(5);
-        await ExecuteSqlAsync($"UPDATE AuditEntries SET Actor = 'someone-else' WHERE Id = {target}");
+        await ExecuteSqlAsync($"UPDATE \"AuditEntries\" SET \"Actor\" = 'someone-else' WHERE \"Id\" = {target}");
 
         var result = await VerifyAsync();
 
@@ -53,7 +54,7 @@ public sealed class AuditChainTamperTests : IAsyncLifetime
     public async Task Verify_DeletedRow_ReportsTheGap()
     {
         var target = await IdOfAsync(7);
-        await ExecuteSqlAsync($"DELETE FROM AuditEntries WHERE Id = {target}");
+        await ExecuteSqlAsync($"DELETE FROM \"AuditEntries\" WHERE \"Id\" = {target}");
 
         var result = await VerifyAsync();
 
@@ -69,9 +70,9 @@ public sealed class AuditChainTamperTests : IAsyncLifetime
         var second = first + 1;
         // Swap the contents of two neighbouring rows while keeping the ids in sequence.
         await ExecuteSqlAsync($"""
-            UPDATE AuditEntries SET Id = -1 WHERE Id = {first};
-            UPDATE AuditEntries SET Id = {first} WHERE Id = {second};
-            UPDATE AuditEntries SET Id = {second} WHERE Id = -1;
+            UPDATE "AuditEntries" SET "Id" = -1 WHERE "Id" = {first};
+            UPDATE "AuditEntries" SET "Id" = {first} WHERE "Id" = {second};
+            UPDATE "AuditEntries" SET "Id" = {second} WHERE "Id" = -1;
             """);
 
         var result = await VerifyAsync();
@@ -112,19 +113,17 @@ public sealed class AuditChainTamperTests : IAsyncLifetime
 
     private async Task<long> IdOfAsync(int n)
     {
-        await using var connection = new SqliteConnection($"Data Source={_portal.DatabasePath};Pooling=False");
-        await connection.OpenAsync(Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT Id FROM AuditEntries WHERE Action = 'test.tamper' AND DetailsJson = '{{\"n\":\"{n}\"}}'";
-        return (long)(await command.ExecuteScalarAsync(Ct))!;
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
+        var details = $"{{\"n\":\"{n}\"}}";
+        return await db.Set<AuditEntry>().Where(e => e.Action == "test.tamper" && e.DetailsJson == details).Select(e => e.Id).SingleAsync(Ct);
     }
 
+    /// <summary>Raw SQL straight at the database, as an attacker with database access would (identifiers quoted for both providers).</summary>
     private async Task ExecuteSqlAsync(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={_portal.DatabasePath};Pooling=False");
-        await connection.OpenAsync(Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(Ct);
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
+#pragma warning disable EF1002 // test-only SQL built from integers
+        await db.Database.ExecuteSqlRawAsync(sql, Ct);
+#pragma warning restore EF1002
     }
 }

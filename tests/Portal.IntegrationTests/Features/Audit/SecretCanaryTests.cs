@@ -72,6 +72,41 @@ public sealed class SecretCanaryTests : IAsyncLifetime
         {
             AssertNoCanary(ReadShared(file), file, firstSecret, secondSecret, apiKey); // database, WAL, key ring, logs
         }
+
+        if (_portal.UsesPostgres)
+        {
+            AssertNoCanary(await DumpPostgresAsync(_portal.PostgresConnectionString!), "the PostgreSQL database", firstSecret, secondSecret, apiKey);
+        }
+    }
+
+    /// <summary>Every row of every table as text: the PostgreSQL counterpart of reading the SQLite file.</summary>
+    private static async Task<string> DumpPostgresAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        var tables = new List<string>();
+        await using (var list = new Npgsql.NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", connection))
+        await using (var reader = await list.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        tables.ShouldContain("Tenants");
+        var dump = new StringBuilder();
+        foreach (var table in tables)
+        {
+            await using var rows = new Npgsql.NpgsqlCommand($"SELECT t::text FROM \"{table}\" t", connection);
+            await using var reader = await rows.ExecuteReaderAsync(Ct);
+            while (await reader.ReadAsync(Ct))
+            {
+                dump.AppendLine(reader.GetString(0));
+            }
+        }
+
+        return dump.ToString();
     }
 
     private static void AssertNoCanary(string text, string where, params string[] canaries)

@@ -79,6 +79,7 @@ internal sealed class TenantsTestHost : IAsyncDisposable
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
         services.AddSingleton<IAuditSink>(Audit);
+        services.AddSingleton<Portal.Features.Cluster.IClusterBus, Portal.Features.Cluster.SingleInstanceBus>();
         services.AddRegionsFeature();
         services.AddTenantsFeature();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
