@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Connector Portal: the one test command. Installs what is missing, builds, runs every test project,
-# and ends with a line "N passed, N failed[, N skipped]". Exits non-zero on any failure.
+# Connector Portal: the one test command. Installs what is missing, builds, starts a throwaway PostgreSQL server,
+# runs every test project, then the integration suite again on PostgreSQL, and ends with a line
+# "N passed, N failed[, N skipped]" (both passes summed). Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -27,29 +28,129 @@ if ! dotnet build Portal.sln --configuration Debug -nologo -v quiet -clp:ErrorsO
     exit 1
 fi
 
-# 3. Run every test project (unit, component, integration, end-to-end, benchmark harness smoke).
-echo "==> Running tests"
-dotnet test --solution Portal.sln --no-build --configuration Debug 2>&1 | tee "$LOG_DIR/test.log"
-status=${PIPESTATUS[0]}
+# 3. A throwaway PostgreSQL server (tests/postgres.sh), stopped and deleted on exit, failure or Ctrl-C.
+#    PORTAL_TEST_POSTGRES: admin connection string for the multi-instance tests and the PostgreSQL pass.
+PG_DIR=""
+PASS_PID=""
+stop_pass() { # the running test pass has its own process group: end all of it (dotnet test, test hosts, browsers)
+    if [ -n "$PASS_PID" ] && kill -0 "$PASS_PID" 2>/dev/null; then
+        kill -TERM -- "-$PASS_PID" 2>/dev/null
+        local i
+        for i in $(seq 1 20); do kill -0 "$PASS_PID" 2>/dev/null || break; sleep 0.5; done
+        kill -KILL -- "-$PASS_PID" 2>/dev/null
+    fi
+    PASS_PID=""
+}
+cleanup() {
+    stop_pass
+    if [ -n "$PG_DIR" ]; then
+        [ -f "$PG_DIR/server.log" ] && cp "$PG_DIR/server.log" "$LOG_DIR/postgres-server.log" 2>/dev/null
+        bash "$ROOT/tests/postgres.sh" stop "$PG_DIR" || true
+        PG_DIR=""
+    fi
+}
+on_signal() {
+    trap - INT TERM HUP
+    echo
+    echo "interrupted: stopping the tests and the PostgreSQL server" >&2
+    exit "$1" # runs cleanup (EXIT trap)
+}
+trap cleanup EXIT
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
+trap 'on_signal 129' HUP
 
-total=$(grep -E '^\s*total: [0-9]+' "$LOG_DIR/test.log" | tail -1 | grep -oE '[0-9]+')
-failed=$(grep -E '^\s*failed: [0-9]+' "$LOG_DIR/test.log" | tail -1 | grep -oE '[0-9]+')
-passed=$(grep -E '^\s*succeeded: [0-9]+' "$LOG_DIR/test.log" | tail -1 | grep -oE '[0-9]+')
-skipped=$(grep -E '^\s*skipped: [0-9]+' "$LOG_DIR/test.log" | tail -1 | grep -oE '[0-9]+')
-: "${total:=0}" "${failed:=0}" "${passed:=0}" "${skipped:=0}"
-
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-    failed=1 # the runner itself failed (crash, no tests found): never report green
+echo "==> Starting a throwaway PostgreSQL server"
+pg_failed=0
+rm -f "$LOG_DIR/postgres-server.log"
+if ! PG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/portal-pg.XXXXXX")"; then
+    PG_DIR=""
+    echo "PostgreSQL not started: cannot create a temporary folder"
+    pg_failed=1
+elif pg_out="$(bash "$ROOT/tests/postgres.sh" start "$PG_DIR")" && [ -n "$pg_out" ]; then
+    PORTAL_TEST_POSTGRES="$(printf '%s\n' "$pg_out" | tail -n 1)"
+    export PORTAL_TEST_POSTGRES
+else
+    echo "PostgreSQL could not be started (see the messages above): the multi-instance tests will skip and the"
+    echo "integration tests on PostgreSQL will not run; counted as 1 failure"
+    unset PORTAL_TEST_POSTGRES
+    pg_failed=1
 fi
-if [ "$total" -eq 0 ]; then
-    echo "no tests ran"
-    failed=1
+
+# One test pass: "dotnet test ..." shown on the console and written to LOG. Runs in its own process group (in the
+# background, so that a signal reaches the traps at once instead of after the tests) and returns dotnet's exit code.
+run_pass() {
+    local log="$1"
+    shift
+    set -m
+    ( "$@" < /dev/null 2>&1 | tee "$log"; exit "${PIPESTATUS[0]}" ) &
+    PASS_PID=$!
+    set +m
+    wait "$PASS_PID"
+    local rc=$?
+    PASS_PID=""
+    return "$rc"
+}
+
+# The Microsoft.Testing.Platform summary of one log (the last "total:/failed:/succeeded:/skipped:" lines; a
+# solution run prints one combined summary at the end). Adds it to the totals; a runner failure or a pass that ran
+# no tests counts as a failure.
+total_passed=0
+total_failed=0
+total_skipped=0
+any_status=0
+count_pass() { # NAME LOG STATUS
+    local name="$1" log="$2" status="$3" total failed passed skipped
+    total=$(grep -E '^\s*total: [0-9]+' "$log" 2>/dev/null | tail -1 | grep -oE '[0-9]+')
+    failed=$(grep -E '^\s*failed: [0-9]+' "$log" 2>/dev/null | tail -1 | grep -oE '[0-9]+')
+    passed=$(grep -E '^\s*succeeded: [0-9]+' "$log" 2>/dev/null | tail -1 | grep -oE '[0-9]+')
+    skipped=$(grep -E '^\s*skipped: [0-9]+' "$log" 2>/dev/null | tail -1 | grep -oE '[0-9]+')
+    : "${total:=0}" "${failed:=0}" "${passed:=0}" "${skipped:=0}"
+    if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+        failed=1 # the runner itself failed (crash, no tests found): never report green
+    fi
+    if [ "$total" -eq 0 ]; then
+        echo "$name: no tests ran"
+        failed=1
+    fi
+    [ "$status" -ne 0 ] && any_status=1
+    echo "$name: $passed passed, $failed failed, $skipped skipped (exit code $status)"
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed))
+    total_skipped=$((total_skipped + skipped))
+}
+
+# 4. Pass 1: every test project (unit, component, integration on SQLite, multi-instance on PostgreSQL, end-to-end,
+#    benchmark harness smoke).
+echo "==> Running tests"
+run_pass "$LOG_DIR/test.log" dotnet test --solution Portal.sln --no-build --configuration Debug
+status1=$?
+
+# 5. Pass 2: the integration suite with the portal on PostgreSQL.
+rm -f "$LOG_DIR/test-postgres.log"
+if [ "$pg_failed" -eq 0 ]; then
+    echo
+    echo "==> Integration tests on PostgreSQL"
+    run_pass "$LOG_DIR/test-postgres.log" env PORTAL_TEST_DATABASE=Postgres \
+        dotnet test --project tests/Portal.IntegrationTests/Portal.IntegrationTests.csproj --no-build --configuration Debug
+    status2=$?
+fi
+
+cleanup # stop the server now: nothing is printed after the totals line
+
+echo
+count_pass "whole solution" "$LOG_DIR/test.log" "$status1"
+if [ "$pg_failed" -eq 0 ]; then
+    count_pass "integration tests on PostgreSQL" "$LOG_DIR/test-postgres.log" "$status2"
+else
+    echo "integration tests on PostgreSQL: not run, PostgreSQL could not be started (1 failure)"
+    total_failed=$((total_failed + 1))
 fi
 
 echo
-if [ "$skipped" -gt 0 ]; then
-    echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$total_skipped" -gt 0 ]; then
+    echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
 else
-    echo "$passed passed, $failed failed"
+    echo "$total_passed passed, $total_failed failed"
 fi
-[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
+[ "$total_failed" -eq 0 ] && [ "$any_status" -eq 0 ]
