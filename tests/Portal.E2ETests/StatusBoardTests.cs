@@ -21,7 +21,7 @@ public sealed class StatusBoardTests(BrowserPortal portal)
         {
             await page.GotoAsync("/status");
             await BrowserPortal.WaitForInteractiveAsync(page);
-            await page.GetByRole(AriaRole.Textbox, new() { Name = "Search tenant or reference" }).FillAsync("Live Update");
+            await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search tenant or reference" }).FillAsync("Live Update");
             await page.Locator("tr", new() { HasText = Name }).WaitForAsync();
         }
 
@@ -35,6 +35,14 @@ public sealed class StatusBoardTests(BrowserPortal portal)
         await Assertions.Expect(watched).ToContainTextAsync("Not configured", new() { Timeout = 10_000 });
         await first.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ArtifactsFolder, "status-board.png") });
 
+        // The board is plain HTML styled with the theme's CSS variables: the dark palette must keep it readable too.
+        await SetThemeAsync(first, "Dark");
+        await first.WaitForFunctionAsync("() => getComputedStyle(document.body).backgroundColor !== 'rgb(246, 247, 249)'");
+        await ShellTests.AssertNoSeriousViolationsAsync(first, "Status board (dark)");
+        await first.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ArtifactsFolder, "status-board-dark.png") });
+        await SetThemeAsync(first, "Light");
+        await first.WaitForFunctionAsync("() => getComputedStyle(document.body).backgroundColor === 'rgb(246, 247, 249)'");
+
         await first.GotoAsync($"/status/{tenantId}");
         await BrowserPortal.WaitForInteractiveAsync(first);
         await first.GetByRole(AriaRole.Heading, new() { Name = Name }).WaitForAsync();
@@ -45,6 +53,12 @@ public sealed class StatusBoardTests(BrowserPortal portal)
         await ShellTests.AssertNoSeriousViolationsAsync(first, "Status notifications");
         await first.Context.CloseAsync();
         await second.Context.CloseAsync();
+    }
+
+    private static async Task SetThemeAsync(IPage page, string theme)
+    {
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("Change theme") }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = theme }).ClickAsync();
     }
 
     private async Task<int> SeedTenantAsync(string name)

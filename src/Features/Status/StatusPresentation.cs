@@ -48,7 +48,8 @@ public static class StatusPresentation
 
     /// <summary>
     /// Polyline points for an inline SVG sparkline, oldest left. Height encodes severity (top = OK), so the line reads
-    /// without colour. Returns "" for no data.
+    /// without colour. A run of checks at the same height is one segment (its inner points add nothing to the line and
+    /// would only make every open board hold a longer string). Returns "" for no data.
     /// </summary>
     public static string SparklinePoints(IReadOnlyList<CheckOutcome> oldestFirst, int width = 60, int height = 16)
     {
@@ -62,9 +63,15 @@ public static class StatusPresentation
         var builder = new StringBuilder();
         for (var i = 0; i < oldestFirst.Count; i++)
         {
+            var severity = Severity(oldestFirst[i]);
+            if (i > 0 && i < oldestFirst.Count - 1 && Severity(oldestFirst[i - 1]) == severity && Severity(oldestFirst[i + 1]) == severity)
+            {
+                continue;
+            }
+
             var x = oldestFirst.Count == 1 ? width / 2.0 : i * step;
-            var y = 2 + (height - 4) * Severity(oldestFirst[i]) / 2.0;
-            if (i > 0)
+            var y = 2 + (height - 4) * severity / 2.0;
+            if (builder.Length > 0)
             {
                 builder.Append(' ');
             }

@@ -39,7 +39,7 @@ public sealed class StatusBoardPageTests : BunitContext
         Services.AddStatusFeature();
     }
 
-    private async Task SeedAsync()
+    private async Task SeedAsync(int extraTenants = 0)
     {
         var factory = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
@@ -55,6 +55,7 @@ public sealed class StatusBoardPageTests : BunitContext
         var good = Make("Contoso");
         var bad = Make("Fabrikam");
         db.AddRange(good, bad);
+        db.AddRange(Enumerable.Range(1, extraTenants).Select(i => Make($"Extra {i:00}")));
         await db.SaveChangesAsync();
         for (var i = 0; i < 5; i++)
         {
@@ -78,7 +79,7 @@ public sealed class StatusBoardPageTests : BunitContext
 
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=tenant-link]").Count.ShouldBe(2));
         cut.FindAll("[data-testid=tenant-link]").Select(a => a.TextContent).ShouldBe(["Fabrikam", "Contoso"]);
-        var rows = cut.FindAll("tbody tr.mud-table-row");
+        var rows = cut.FindAll("[data-testid=status-board] tbody tr");
         rows[0].TextContent.ShouldContain("Failing");
         rows[0].TextContent.ShouldContain("Failed");
         rows[0].TextContent.ShouldContain("3 days ago");
@@ -93,9 +94,61 @@ public sealed class StatusBoardPageTests : BunitContext
 
         // Selecting a row enables "Check selected" with the count.
         cut.Find("[data-testid=check-selected]").HasAttribute("disabled").ShouldBeTrue();
-        cut.FindAll("input[type=checkbox]")[0].Change(true);
+        cut.Find("input[type=checkbox][aria-label='Select Contoso']").Change(true);
         cut.WaitForAssertion(() => cut.Find("[data-testid=check-selected]").TextContent.ShouldContain("Check selected (1)"));
         cut.Find("[data-testid=check-selected]").HasAttribute("disabled").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Board_FiltersBySummaryButtonStatusSelectAndSearch()
+    {
+        AddAuthorization().SetAuthorized("lena").SetRoles(Roles.TeamLead).SetClaims(new Claim(ClaimTypes.NameIdentifier, "id-lena"));
+        await SeedAsync();
+        string[] Names(IRenderedComponent<StatusBoardPage> c) => c.FindAll("[data-testid=tenant-link]").Select(a => a.TextContent).ToArray();
+
+        var cut = Render<StatusBoardPage>();
+        cut.WaitForAssertion(() => Names(cut).ShouldBe(["Fabrikam", "Contoso"]));
+        cut.Find("[data-testid=status-pager]").TextContent.ShouldBe("Page 1 of 1 · 1–2 of 2 tenants");
+        cut.Find("[data-summary=Failing]").GetAttribute("aria-pressed").ShouldBe("false");
+
+        cut.Find("[data-summary=Failing]").Click();
+        cut.WaitForAssertion(() => Names(cut).ShouldBe(["Fabrikam"]));
+        cut.Find("[data-summary=Failing]").GetAttribute("aria-pressed").ShouldBe("true");
+        cut.Find("[data-testid=status-summary]").TextContent.ShouldContain("Connected: 1"); // the summary still counts every status
+
+        cut.Find("#status-status").Change("");
+        cut.WaitForAssertion(() => Names(cut).ShouldBe(["Fabrikam", "Contoso"]));
+        cut.Find("#status-status").Change("Connected");
+        cut.WaitForAssertion(() => Names(cut).ShouldBe(["Contoso"]));
+        cut.Find("#status-status").Change("");
+
+        cut.Find("#status-search").Input("fabri");
+        cut.WaitForAssertion(() => Names(cut).ShouldBe(["Fabrikam"]), TimeSpan.FromSeconds(5));
+        cut.Find("#status-search").Input("nobody");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=status-board] tbody").TextContent.ShouldContain("No tenants match these filters"), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Board_PagesOnTheServer_AndKeepsTheSelectionAcrossPages()
+    {
+        AddAuthorization().SetAuthorized("lena").SetRoles(Roles.TeamLead).SetClaims(new Claim(ClaimTypes.NameIdentifier, "id-lena"));
+        await SeedAsync(extraTenants: 28);
+
+        var cut = Render<StatusBoardPage>();
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=tenant-link]").Count.ShouldBe(25));
+        cut.Find("[data-testid=status-pager]").TextContent.ShouldBe("Page 1 of 2 · 1–25 of 30 tenants");
+        cut.Find("button[aria-label='Previous page']").HasAttribute("disabled").ShouldBeTrue();
+        cut.Find("input[aria-label='Select Fabrikam']").Change(true);
+
+        cut.Find("button[aria-label='Next page']").Click();
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=tenant-link]").Count.ShouldBe(5));
+        cut.Find("[data-testid=status-pager]").TextContent.ShouldBe("Page 2 of 2 · 26–30 of 30 tenants");
+        cut.Find("button[aria-label='Next page']").HasAttribute("disabled").ShouldBeTrue();
+        cut.Find("[data-testid=check-selected]").TextContent.ShouldContain("Check selected (1)");
+
+        cut.Find(".status-pager select").Change("50");
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=tenant-link]").Count.ShouldBe(30));
+        cut.Find("input[aria-label='Select Fabrikam']").HasAttribute("checked").ShouldBeTrue();
     }
 
     [Fact]

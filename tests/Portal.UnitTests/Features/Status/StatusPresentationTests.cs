@@ -14,6 +14,14 @@ public sealed class StatusPresentationTests
     }
 
     [Fact]
+    public void Sparkline_RunsAtOneHeightAreOneSegment()
+    {
+        StatusPresentation.SparklinePoints(Enumerable.Repeat(CheckOutcome.Passed, 20).ToList(), width: 60, height: 16).ShouldBe("0,2 60,2");
+        StatusPresentation.SparklinePoints([CheckOutcome.Passed, CheckOutcome.Passed, CheckOutcome.Passed, CheckOutcome.Failed, CheckOutcome.Failed, CheckOutcome.Failed, CheckOutcome.Passed], width: 60, height: 16)
+            .ShouldBe("0,2 20,2 30,14 50,14 60,2");
+    }
+
+    [Fact]
     public void Sparkline_EmptyAndSingle()
     {
         StatusPresentation.SparklinePoints([]).ShouldBe("");
