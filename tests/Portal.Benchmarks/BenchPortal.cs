@@ -9,13 +9,22 @@ namespace Portal.Benchmarks;
 /// <summary>
 /// The real portal (real DI graph, real SQLite file) in-process, for service-level scenarios; with a port
 /// (<see cref="StartOnLoopback"/>) also on Kestrel with its static assets, for the browser scenarios.
+/// With <paramref name="postgresAdmin"/> (<c>--provider postgres</c>) it runs on a fresh PostgreSQL database instead,
+/// created here and dropped at dispose, with a self-signed certificate protecting the shared Data Protection key ring.
 /// </summary>
-public sealed class BenchPortal(string folder, int? port = null) : WebApplicationFactory<Program>
+public sealed class BenchPortal(string folder, string? postgresAdmin = null, int? port = null) : WebApplicationFactory<Program>
 {
     public const string AdminUserName = "admin";
     public const string AdminPassword = "Bench-Admin-Passw0rd!";
 
     public string DatabasePath => Path.Combine(folder, "portal.db");
+
+    /// <summary>This portal's own database (<c>bench_&lt;guid&gt;</c>) when it runs on PostgreSQL, else null.</summary>
+    public string? PostgresConnectionString { get; } = postgresAdmin is null ? null : BenchPostgres.CreateDatabase(postgresAdmin);
+
+    public bool UsesPostgres => PostgresConnectionString is not null;
+
+    private readonly (string Path, string Password)? _certificate = postgresAdmin is null ? null : BenchPostgres.CreateCertificate(Path.Combine(folder, "certificate"));
 
     /// <summary>Root URL when started with <see cref="StartOnLoopback"/>.</summary>
     public Uri BaseAddress => new($"http://127.0.0.1:{port ?? throw new InvalidOperationException("Not started on Kestrel.")}/");
@@ -24,7 +33,7 @@ public sealed class BenchPortal(string folder, int? port = null) : WebApplicatio
     public static BenchPortal StartOnLoopback(string folder)
     {
         var free = FreeLoopbackPort();
-        var portal = new BenchPortal(folder, free);
+        var portal = new BenchPortal(folder, port: free);
         portal.UseKestrel(free);
         portal.StartServer();
         return portal;
@@ -47,6 +56,14 @@ public sealed class BenchPortal(string folder, int? port = null) : WebApplicatio
         builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(folder, "logs", "portal-.log"));
+        if (PostgresConnectionString is not null && _certificate is { } certificate)
+        {
+            builder.UseSetting("Database:Provider", "Postgres");
+            builder.UseSetting("Database:ConnectionString", PostgresConnectionString);
+            builder.UseSetting("DataProtection:CertificatePath", certificate.Path);
+            builder.UseSetting("DataProtection:CertificatePassword", certificate.Password);
+        }
+
         if (port is { } kestrelPort)
         {
             builder.UseStaticWebAssets(); // blazor.web.js, MudBlazor CSS/JS from the build's asset manifest
@@ -63,5 +80,15 @@ public sealed class BenchPortal(string folder, int? port = null) : WebApplicatio
         ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
             .SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(identity))));
         return scope;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        if (postgresAdmin is not null && PostgresConnectionString is not null)
+        {
+            BenchPostgres.DropDatabase(postgresAdmin, PostgresConnectionString);
+        }
     }
 }

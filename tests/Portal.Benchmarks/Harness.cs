@@ -31,11 +31,20 @@ public interface IScenario
 {
     string Name { get; }
 
+    /// <summary>Whether the scenario can run with <c>--provider postgres</c>; the others are skipped there ("sqlite only").</summary>
+    bool SupportsPostgres => false;
+
     Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkSettings settings, CancellationToken cancellationToken);
 }
 
-public sealed record BenchmarkSettings(bool Quick, string WorkFolder)
+/// <param name="PostgresAdmin">
+/// <c>--provider postgres</c>: an Npgsql connection string to an admin database on the server; every portal then gets its
+/// own fresh database there (see <see cref="BenchPortal"/>). Null: SQLite files in <paramref name="WorkFolder"/>.
+/// </param>
+public sealed record BenchmarkSettings(bool Quick, string WorkFolder, string? PostgresAdmin = null)
 {
+    public bool OnPostgres => PostgresAdmin is not null;
+
     /// <summary>Rows in the big audit table: 1,000,000 for the real run, small for the smoke run in the test suite.</summary>
     public int AuditRows => Quick ? 20_000 : 1_000_000;
 
@@ -74,10 +83,11 @@ public static class Measure
 
 public static class ResultTable
 {
-    public static string ToMarkdown(IEnumerable<BenchmarkResult> results, bool quick)
+    /// <param name="database">What the portal ran on (e.g. "SQLite", "PostgreSQL 17.6"), shown in the heading line.</param>
+    public static string ToMarkdown(IEnumerable<BenchmarkResult> results, bool quick, string database = "SQLite")
     {
         var builder = new StringBuilder();
-        builder.AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}{(quick ? " (--quick: small sizes, not for comparison)" : "")}.");
+        builder.AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, {database}{(quick ? " (--quick: small sizes, not for comparison)" : "")}.");
         builder.AppendLine();
         builder.AppendLine("| Scenario | N | Median (ms) | p95 (ms) | Max (ms) | Memory (MB) | Note |");
         builder.AppendLine("|---|---:|---:|---:|---:|---:|---|");

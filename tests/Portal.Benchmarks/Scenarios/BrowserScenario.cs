@@ -42,7 +42,7 @@ public sealed class BrowserScenario : IScenario
         await using var portal = BenchPortal.StartOnLoopback(settings.WorkFolder);
         var auditRows = settings.AuditRows;
         var seedWatch = Stopwatch.StartNew();
-        await TenantSeeder.SeedAsync(portal.DatabasePath, Tenants, cancellationToken);
+        await TenantSeeder.SeedAsync(portal, Tenants, cancellationToken);
         await AuditScenario.SeedAsync(portal, auditRows, new DateTime(2025, 12, 1, 0, 0, 0, DateTimeKind.Utc), cancellationToken);
         var seedSeconds = seedWatch.Elapsed.TotalSeconds;
         await using var browser = await BrowserSession.LaunchAsync(portal.BaseAddress);

@@ -30,7 +30,7 @@ public sealed class CircuitsScenario : IScenario
     {
         Directory.CreateDirectory(settings.WorkFolder);
         await using var portal = BenchPortal.StartOnLoopback(settings.WorkFolder);
-        await TenantSeeder.SeedAsync(portal.DatabasePath, 100, cancellationToken);
+        await TenantSeeder.SeedAsync(portal, 100, cancellationToken);
         await SeedCheckHistoryAsync(portal, cancellationToken);
         await using var browser = await BrowserSession.LaunchAsync(portal.BaseAddress);
         await using var context = await browser.NewContextAsync();

@@ -27,7 +27,7 @@ public sealed class StartupScenario : IScenario
         await using (var portal = new BenchPortal(template))
         {
             _ = portal.Services;
-            await TenantSeeder.SeedAsync(portal.DatabasePath, 1_000, cancellationToken);
+            await TenantSeeder.SeedAsync(portal, 1_000, cancellationToken);
         }
 
         SqliteConnection.ClearAllPools(); // release the file before copying it

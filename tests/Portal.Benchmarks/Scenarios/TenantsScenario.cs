@@ -14,10 +14,12 @@ public sealed class TenantsScenario : IScenario
 {
     public string Name => "tenants";
 
+    public bool SupportsPostgres => true;
+
     public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkSettings settings, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(settings.WorkFolder);
-        await using var portal = new BenchPortal(settings.WorkFolder);
+        await using var portal = new BenchPortal(settings.WorkFolder, settings.PostgresAdmin);
         _ = portal.Services; // start the host: migrations, regions, first admin
         var results = new List<BenchmarkResult>();
         var seeded = 0;
@@ -32,7 +34,7 @@ public sealed class TenantsScenario : IScenario
             // The second size tops up the first, so the 10,000 run reuses the 1,000 rows.
             var added = size - seeded;
             var seedWatch = Stopwatch.StartNew();
-            await TenantSeeder.SeedAsync(portal.DatabasePath, added, cancellationToken);
+            await TenantSeeder.SeedAsync(portal, added, cancellationToken);
             var seedMs = seedWatch.Elapsed.TotalMilliseconds;
             seeded = size;
             var n = size.ToString("N0", CultureInfo.InvariantCulture);

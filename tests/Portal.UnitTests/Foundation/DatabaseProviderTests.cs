@@ -57,8 +57,8 @@ public sealed class DatabaseProviderTests
         var errors = new List<ValidationResult>();
         Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true).ShouldBeFalse();
 
-        errors.ShouldHaveSingleItem().ErrorMessage.ShouldContain("Database:ConnectionString is required");
-        errors[0].ErrorMessage.ShouldContain("Database__ConnectionString");
+        errors.ShouldHaveSingleItem().ErrorMessage!.ShouldContain("Database:ConnectionString is required");
+        errors[0].ErrorMessage!.ShouldContain("Database__ConnectionString");
     }
 
     [Fact]
