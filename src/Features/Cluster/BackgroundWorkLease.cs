@@ -57,7 +57,7 @@ public sealed class BackgroundWorkLease(
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             // One conditional UPDATE: the database serialises racing instances, and only one sees the row as free.
             var taken = await db.Set<Lease>()
-                .Where(l => l.Name == LeaseName && (l.Holder == me || l.ExpiresUtc < now))
+                .Where(l => l.Name == LeaseName && (l.Holder == me || l.ExpiresUtc <= now))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(l => l.AcquiredUtc, l => l.Holder == me ? l.AcquiredUtc : now)
                     .SetProperty(l => l.Holder, me)
