@@ -172,8 +172,22 @@ public sealed class StatusSweepTests(StatusTestPortal portal) : IClassFixture<St
         await WaitUntilAsync(() => !hook.Received.IsEmpty, TimeSpan.FromSeconds(15));
         hook.Attempts.Count.ShouldBe(2);
         hook.Received.Single().ShouldContain("re-authorisation");
-        await using var db = await portal.DbAsync();
-        var delivery = await db.Set<NotificationDelivery>().SingleAsync(d => d.TenantId == tenant, Ct);
+        // The hook answers before the dispatcher records the result: give the save a moment.
+        NotificationDelivery delivery;
+        var recorded = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await using var db = await portal.DbAsync();
+            delivery = await db.Set<NotificationDelivery>().AsNoTracking().SingleAsync(d => d.TenantId == tenant, Ct);
+            if (delivery.State == DeliveryState.Sent || recorded.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                break;
+            }
+
+            await Task.Delay(100, Ct);
+        }
+        while (true);
+
         delivery.State.ShouldBe(DeliveryState.Sent);
         delivery.Attempts.ShouldBe(2);
     }
