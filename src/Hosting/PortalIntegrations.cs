@@ -1,15 +1,14 @@
+using Portal.Features.Regions;
+using Portal.Features.Users;
 using Portal.Integrations;
 using Portal.Simulator;
 
 namespace Portal.Hosting;
 
-/// <summary>Simulator (demo mode) settings.</summary>
+/// <summary>The built-in simulator's settings; whether it runs at all is <see cref="DemoOptions.Enabled"/>.</summary>
 public sealed class SimulatorOptions
 {
     public const string SectionName = "Simulator";
-
-    /// <summary>Mounts the Workspace ONE simulator inside the portal. On by default: it is the demo mode.</summary>
-    public bool Enabled { get; set; } = true;
 
     [System.ComponentModel.DataAnnotations.Required]
     [System.ComponentModel.DataAnnotations.RegularExpression("^/[A-Za-z0-9_-]+$")]
@@ -26,22 +25,36 @@ public static class PortalIntegrations
     {
         builder.Services.AddWorkspaceOneIntegrations();
         builder.Services.AddOptionsWithValidateOnStart<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName).ValidateDataAnnotations();
-        builder.Services.AddWorkspaceOneSimulator();
+        if (DemoOptions.IsEnabled(builder.Configuration))
+        {
+            // Outside demo mode the simulator's state is not even registered: nothing can reach it.
+            builder.Services.AddWorkspaceOneSimulator();
+        }
+
         return builder;
     }
 
-    /// <summary>Mounts the simulator at <see cref="SimulatorOptions.PathPrefix"/> when enabled (anonymous, no antiforgery).</summary>
+    /// <summary>Mounts the simulator at <see cref="SimulatorOptions.PathPrefix"/> in demo mode only.</summary>
     public static WebApplication MapPortalSimulator(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SimulatorOptions>>().Value;
-        if (options.Enabled)
+        if (!DemoOptions.IsEnabled(app.Configuration))
         {
-            app.Services.GetRequiredService<SimulatorState>().UemTokenLifetime = TimeSpan.FromSeconds(options.UemTokenLifetimeSeconds);
-            // Simulated Omnissa endpoints are anonymous (they check their own tokens); the operator API that creates
-            // clients and injects faults needs a signed-in portal user.
-            app.MapWorkspaceOneSimulator(options.PathPrefix, anonymousOperatorApi: false);
+            return app;
         }
 
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SimulatorOptions>>().Value;
+        if (!app.Environment.IsDevelopment())
+        {
+            app.Logger.LogWarning(
+                "Demo mode is on in the {Environment} environment: a Workspace ONE simulator answers at {Prefix} and a demo tenant is seeded. "
+                + "Set Demo:Enabled=false (environment variable Demo__Enabled=false) for a production portal.",
+                app.Environment.EnvironmentName, options.PathPrefix);
+        }
+
+        app.Services.GetRequiredService<SimulatorState>().UemTokenLifetime = TimeSpan.FromSeconds(options.UemTokenLifetimeSeconds);
+        // Simulated Omnissa endpoints are anonymous (they check their own tokens); the operator API that creates
+        // clients, injects faults and resets the simulator is for portal admins only.
+        app.MapWorkspaceOneSimulator(options.PathPrefix, operatorApiRoles: Roles.Admin);
         return app;
     }
 }

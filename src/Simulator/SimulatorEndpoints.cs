@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -27,8 +28,9 @@ public static class SimulatorEndpoints
     /// </summary>
     /// <param name="endpoints">The host's route builder.</param>
     /// <param name="prefix">Path prefix, e.g. "/simulator"; empty serves at the root.</param>
-    /// <param name="anonymousOperatorApi">False leaves <c>/_operator</c> to the host's authorization (the portal requires a signed-in user).</param>
-    public static IEndpointRouteBuilder MapWorkspaceOneSimulator(this IEndpointRouteBuilder endpoints, string prefix = "", bool anonymousOperatorApi = true)
+    /// <param name="operatorApiRoles">Null: <c>/_operator</c> is anonymous (the standalone simulator). Otherwise the
+    /// comma-separated roles a signed-in host user needs for it (the portal: Admin).</param>
+    public static IEndpointRouteBuilder MapWorkspaceOneSimulator(this IEndpointRouteBuilder endpoints, string prefix = "", string? operatorApiRoles = null)
     {
         var host = endpoints.MapGroup(string.IsNullOrEmpty(prefix) ? "/" : prefix);
         host.DisableAntiforgery();
@@ -74,9 +76,13 @@ public static class SimulatorEndpoints
         root.MapPost("/v2/reports/search", IntelligenceReportsAsync);
 
         var operatorApi = host.MapGroup("/_operator");
-        if (anonymousOperatorApi)
+        if (operatorApiRoles is null)
         {
             operatorApi.AllowAnonymous();
+        }
+        else
+        {
+            operatorApi.RequireAuthorization(new AuthorizeAttribute { Roles = operatorApiRoles });
         }
 
         MapOperator(operatorApi);

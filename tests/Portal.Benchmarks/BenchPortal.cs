@@ -54,6 +54,7 @@ public sealed class BenchPortal(string folder, string? postgresAdmin = null, int
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(folder, "keys"));
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
+        builder.UseSetting("Demo:Enabled", "true"); // as before demo mode became opt-in: scenarios use the simulator
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(folder, "logs", "portal-.log"));
         if (PostgresConnectionString is not null && _certificate is { } certificate)
@@ -68,7 +69,6 @@ public sealed class BenchPortal(string folder, string? postgresAdmin = null, int
         {
             builder.UseStaticWebAssets(); // blazor.web.js, MudBlazor CSS/JS from the build's asset manifest
             builder.UseSetting("urls", $"http://127.0.0.1:{kestrelPort}");
-            builder.UseSetting("Demo:PublicBaseUrl", $"http://127.0.0.1:{kestrelPort}");
         }
     }
 

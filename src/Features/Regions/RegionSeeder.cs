@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Hosting;
 
@@ -6,9 +7,9 @@ namespace Portal.Features.Regions;
 
 /// <summary>
 /// Inserts missing seed regions by (product, code) and refreshes rows from an older seed version, but never
-/// touches a row an admin edited.
+/// touches a row an admin edited. The Simulated regions are seeded only in demo mode.
 /// </summary>
-public sealed class RegionSeeder(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<RegionSeeder> logger) : IDataSeeder
+public sealed class RegionSeeder(IDbContextFactory<PortalDbContext> dbFactory, IOptions<DemoOptions> demo, TimeProvider clock, ILogger<RegionSeeder> logger) : IDataSeeder
 {
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
@@ -16,7 +17,7 @@ public sealed class RegionSeeder(IDbContextFactory<PortalDbContext> dbFactory, T
         var existing = await db.Set<Region>().ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         int added = 0, refreshed = 0;
-        foreach (var seed in RegionSeedData.All)
+        foreach (var seed in RegionSeedData.All.Where(r => demo.Value.Enabled || r.Kind != RegionKind.Simulated))
         {
             var row = existing.FirstOrDefault(r => r.Product == seed.Product && r.Code == seed.Code);
             if (row is null)

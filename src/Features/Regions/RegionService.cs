@@ -15,10 +15,14 @@ public sealed class RegionService(
     CurrentUser currentUser,
     IAuditSink audit,
     IOptions<DemoOptions> demo,
+    DemoAddress demoAddress,
     TimeProvider clock,
     RegionCache cache)
 {
-    public Uri SimulatorBaseUrl => demo.Value.PublicBaseUrl;
+    public Uri SimulatorBaseUrl => demoAddress.BaseUrl;
+
+    /// <summary>The Simulated regions exist only in demo mode; elsewhere they are neither listed nor selectable.</summary>
+    public bool DemoMode => demo.Value.Enabled;
 
     public async Task<IReadOnlyList<RegionSummary>> ListAsync(RegionProduct? product = null, CancellationToken ct = default)
     {
@@ -32,11 +36,15 @@ public sealed class RegionService(
         return row is null ? null : ToInfo(row);
     }
 
-    private Task<IReadOnlyList<Region>> AllAsync(CancellationToken ct) => cache.GetAsync(async token =>
+    private async Task<IReadOnlyList<Region>> AllAsync(CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(token);
-        return await db.Set<Region>().AsNoTracking().OrderBy(r => r.Product).ThenBy(r => r.Kind).ThenBy(r => r.Code).ToListAsync(token);
-    }, ct);
+        var rows = await cache.GetAsync(async token =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(token);
+            return await db.Set<Region>().AsNoTracking().OrderBy(r => r.Product).ThenBy(r => r.Kind).ThenBy(r => r.Code).ToListAsync(token);
+        }, ct);
+        return demo.Value.Enabled ? rows : [.. rows.Where(r => r.Kind != RegionKind.Simulated)];
+    }
 
     /// <summary>Adds an admin-defined region (on-premises UEM, private Intelligence); its kind is always <see cref="RegionKind.Custom"/>.</summary>
     public async Task<SaveResult> CreateCustomAsync(RegionEditModel model, CancellationToken ct = default)

@@ -165,7 +165,7 @@ public sealed class SweepScenario : IScenario
             builder.UseEnvironment("Benchmark");
             builder.UseContentRoot(AppContext.BaseDirectory);
             builder.UseSetting("urls", $"http://127.0.0.1:{Port}");
-            builder.UseSetting("Demo:PublicBaseUrl", $"http://127.0.0.1:{Port}");
+            builder.UseSetting("Demo:Enabled", "true");
             builder.UseSetting("Database:Path", Path.Combine(_folder, "portal.db"));
             builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
             builder.UseSetting("Bootstrap:AdminPassword", BenchPortal.AdminPassword);

@@ -6,13 +6,13 @@ using Microsoft.OpenApi.Readers;
 
 namespace Portal.IntegrationTests.Contract;
 
-/// <summary>Loads Omnissa's Swagger 2.0 / OpenAPI 3 documents from <c>&lt;repo&gt;/../shared/reference/openapi</c>.</summary>
+/// <summary>Loads Omnissa's Swagger 2.0 / OpenAPI 3 documents, copied unmodified into the test project (see <c>Contract/openapi/README.md</c>).</summary>
 public static class OpenApiDocuments
 {
     private static readonly ConcurrentDictionary<string, Lazy<OpenApiDocument>> Cache = new(StringComparer.Ordinal);
 
-    /// <summary>Walks up from the test binaries to the folder holding Portal.sln, then to its sibling shared/ folder.</summary>
-    public static string Folder => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "reference", "openapi"));
+    /// <summary>The documents' folder, copied next to the test binaries at build time.</summary>
+    public static string Folder => Path.Combine(AppContext.BaseDirectory, "Contract", "openapi");
 
     /// <summary>The folder holding Portal.sln, found by walking up from the test binaries.</summary>
     public static string RepositoryRoot

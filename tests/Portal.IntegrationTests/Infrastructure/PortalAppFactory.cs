@@ -79,7 +79,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseStaticWebAssets(); // dev-time asset manifest (MudBlazor, _framework) outside Development
         builder.UseSetting("urls", $"http://127.0.0.1:{Port}");
-        builder.UseSetting("Demo:PublicBaseUrl", $"http://127.0.0.1:{Port}");
+        builder.UseSetting("Demo:Enabled", "true"); // the simulator, the Simulated region and the demo tenant
         builder.UseSetting("Database:Path", DatabasePath);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(DataFolder, "keys"));
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);

@@ -12,12 +12,13 @@ namespace Portal.Features.Setup.Demo;
 /// <summary>
 /// Demo mode: seeds one tenant on the "Simulated" region (once), so a new user can click through the whole
 /// runbook offline against the built-in simulator. It has an Intelligence service account; the UEM OAuth client
-/// is created during the runbook, as it would be for a real customer.
+/// is created during the runbook, as it would be for a real customer. At every start in demo mode, tenants on the
+/// Simulated region are pointed at the address the portal now listens on (another port, another host name).
 /// </summary>
 public sealed class DemoTenantSeeder(
     IDbContextFactory<PortalDbContext> dbFactory,
-    IOptions<SimulatorOptions> simulator,
     IOptions<DemoOptions> demo,
+    DemoAddress demoAddress,
     IDataProtectionProvider dataProtection,
     TimeProvider clock,
     ILogger<DemoTenantSeeder> logger) : IDataSeeder
@@ -27,12 +28,14 @@ public sealed class DemoTenantSeeder(
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        if (!simulator.Value.Enabled)
+        if (!demo.Value.Enabled)
         {
             return;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var baseUrl = demoAddress.BaseUrl;
+        await FollowPortalAddressAsync(db, baseUrl, cancellationToken);
         var normalized = DemoTenantName.ToUpperInvariant();
         if (await db.Set<Tenant>().AnyAsync(t => t.NormalizedName == normalized, cancellationToken))
         {
@@ -46,7 +49,6 @@ public sealed class DemoTenantSeeder(
             return;
         }
 
-        var baseUrl = demo.Value.PublicBaseUrl;
         var now = clock.GetUtcNow().UtcDateTime;
         var tenant = new Tenant
         {
@@ -86,4 +88,35 @@ public sealed class DemoTenantSeeder(
 
         logger.LogInformation("Demo mode: seeded tenant {TenantName} on the simulated region", DemoTenantName);
     }
+
+    /// <summary>Rewrites the scheme and authority of simulated tenants' stored console and API URLs to <paramref name="baseUrl"/>.</summary>
+    private async Task FollowPortalAddressAsync(PortalDbContext db, Uri baseUrl, CancellationToken ct)
+    {
+        var simulatedRegionIds = await db.Set<Region>().Where(r => r.Kind == RegionKind.Simulated).Select(r => r.Id).ToListAsync(ct);
+        var tenants = await db.Set<Tenant>().Where(t => simulatedRegionIds.Contains(t.UemRegionId)).ToListAsync(ct);
+        var moved = 0;
+        foreach (var tenant in tenants)
+        {
+            var console = Rebase(tenant.UemConsoleUrl, baseUrl);
+            var api = Rebase(tenant.UemApiUrl, baseUrl);
+            if (console != tenant.UemConsoleUrl || api != tenant.UemApiUrl)
+            {
+                tenant.UemConsoleUrl = console;
+                tenant.UemApiUrl = api;
+                tenant.Version = Guid.NewGuid();
+                moved++;
+            }
+        }
+
+        if (moved > 0)
+        {
+            await db.SaveChangesAsync(ct);
+            logger.LogInformation("Demo mode: {Count} simulated tenant(s) now point at {BaseUrl}", moved, baseUrl);
+        }
+    }
+
+    internal static string Rebase(string url, Uri baseUrl) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var current) && current.GetLeftPart(UriPartial.Authority) != baseUrl.GetLeftPart(UriPartial.Authority)
+            ? baseUrl.GetLeftPart(UriPartial.Authority) + current.PathAndQuery
+            : url;
 }

@@ -26,7 +26,7 @@ public sealed class StatusBoardPageTests : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         _connection.Open();
-        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Demo:Enabled"] = "true" }).Build());
         Services.AddLogging();
         Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(_connection));
         Services.AddDataProtection().UseEphemeralDataProtectionProvider();
@@ -44,7 +44,7 @@ public sealed class StatusBoardPageTests : BunitContext
         var factory = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
         await db.Database.EnsureCreatedAsync();
-        await new RegionSeeder(factory, TimeProvider.System, NullLogger<RegionSeeder>.Instance).SeedAsync(CancellationToken.None);
+        await new RegionSeeder(factory, Microsoft.Extensions.Options.Options.Create(new DemoOptions { Enabled = true }), TimeProvider.System, NullLogger<RegionSeeder>.Instance).SeedAsync(CancellationToken.None);
         var na = await db.Set<Region>().SingleAsync(r => r.Product == RegionProduct.Uem && r.Code == "na");
         var now = DateTime.UtcNow;
         Tenant Make(string name) => new()

@@ -305,7 +305,7 @@ public sealed class MultiInstanceTests : IAsyncLifetime
             RedirectStandardOutput = true,
         };
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["Demo__PublicBaseUrl"] = $"http://127.0.0.1:{port}";
+        start.Environment["Demo__Enabled"] = "true";
         start.Environment["Database__Provider"] = "Postgres";
         start.Environment["Database__ConnectionString"] = database;
         start.Environment["DataProtection__CertificatePath"] = certificatePath;
