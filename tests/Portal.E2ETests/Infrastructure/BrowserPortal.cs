@@ -21,9 +21,6 @@ public sealed class BrowserPortal : PortalAppFactory
     /// <summary>Screenshots and other artifacts of the browser tests.</summary>
     public static string ArtifactsFolder { get; } = Path.Combine(FindRepositoryRoot(), "artifacts", "e2e");
 
-    /// <summary>The screenshot committed for the README.</summary>
-    public static string ReadmeScreenshotPath { get; } = Path.Combine(FindRepositoryRoot(), "docs", "screenshot.png");
-
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
