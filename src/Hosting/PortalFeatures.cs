@@ -1,6 +1,7 @@
 using Portal.Features.Audit;
 using Portal.Features.Cluster;
 using Portal.Features.Evidence;
+using Portal.Features.Home;
 using Portal.Features.Preferences;
 using Portal.Features.Setup;
 using Portal.Features.Regions;
@@ -25,6 +26,7 @@ public static class PortalFeatures
         builder.Services.AddDemoMode();
         builder.Services.AddEvidenceFeature();
         builder.Services.AddStatusFeature();
+        builder.Services.AddHomeFeature();
         return builder;
     }
 }

@@ -96,6 +96,7 @@ public sealed class ShellTests(BrowserPortal portal)
     {
         var page = await portal.SignedInPageAsync();
         await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
+        await page.Locator("[data-card=integrity]").WaitForAsync(); // the admin's last card: every card has loaded
 
         var path = Path.Combine(BrowserPortal.ArtifactsFolder, "home.png");
         await page.ScreenshotAsync(new() { Path = path });

@@ -12,6 +12,7 @@ public static class SetupFeature
         services.AddScoped<ISetupVerifier, WorkspaceOneSetupVerifier>();
         services.AddScoped<SimulatorConsole>();
         services.AddScoped<RunbookService>();
+        services.AddScoped<SetupOverviewQuery>();
         services.AddScoped<Status.ISetupProgress, SetupProgress>();
         return services;
     }

@@ -126,6 +126,17 @@ public sealed class StatusService(
         return new StatusBoardResult(rows, total, StatusPresentation.Summary(counts));
     }
 
+    /// <summary>The board's counts per status over the user's whole scope, in one grouped query (the home page's summary).</summary>
+    public async Task<IReadOnlyList<(ConnectionStatus Status, int Count)>> SummaryAsync(CancellationToken ct = default)
+    {
+        await currentUser.RequireAnyRoleAsync(ViewerRoles);
+        var filter = await scope.GetAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var counts = await Join(db, Filtered(db, filter, new StatusBoardQuery()))
+            .GroupBy(j => j.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        return StatusPresentation.Summary(counts);
+    }
+
     private static List<StatusCell> BuildCells(ILookup<(int, ConnectionLayer), CheckResult> history, int tenantId) =>
         StatusPresentation.Layers.Select(layer =>
         {
