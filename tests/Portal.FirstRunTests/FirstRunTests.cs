@@ -50,6 +50,13 @@ public sealed class FirstRunTests(FirstRunFixture fixture, ITestOutputHelper out
         await browser.AssertCircuitIsInteractiveAsync();
         await Screenshot(browser.Page, "dotnet-run-home", readme: true);
 
+        // The first screen leads somewhere: in demo mode the first card opens the demo runbook.
+        var firstCard = browser.Page.GetByTestId("home-card").First;
+        await Assertions.Expect(firstCard.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Try the whole runbook on " + DemoTenantName);
+        await firstCard.GetByRole(AriaRole.Link, new() { Name = "Open the demo runbook" }).ClickAsync();
+        await browser.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/setup/[0-9]+$"), new() { Timeout = 20_000 });
+        await Assertions.Expect(browser.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(DemoTenantName);
+
         // Demo mode: the simulator answers on this port and the demo tenant points at it, not at a fixed 5080.
         (await StatusOf(browser.Page, "POST", "/simulator/connect/token")).ShouldBe(400, "the simulated token service refuses an empty request as the real one does");
         await AssertDemoTenantPointsAtAsync(browser.Page, baseAddress);
