@@ -37,12 +37,14 @@ public static class PortalIntegrations
     /// <summary>Mounts the simulator at <see cref="SimulatorOptions.PathPrefix"/> in demo mode only.</summary>
     public static WebApplication MapPortalSimulator(this WebApplication app)
     {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SimulatorOptions>>().Value;
         if (!DemoOptions.IsEnabled(app.Configuration))
         {
+            // Nothing of the demo answers: a plain 404 for everyone, signed in or not, instead of a sign-in redirect.
+            app.Map(options.PathPrefix + "/{**path}", () => Results.NotFound()).AllowAnonymous();
             return app;
         }
 
-        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SimulatorOptions>>().Value;
         if (!app.Environment.IsDevelopment())
         {
             app.Logger.LogWarning(

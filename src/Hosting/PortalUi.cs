@@ -32,6 +32,19 @@ public static class PortalUi
         app.UseMiddleware<SecurityHeaders>();
         app.UsePortalRequestLogging();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.Use((context, next) =>
+        {
+            // The not-found page is for browsers navigating. Re-executing a POST or DELETE into it fails (400, 405),
+            // and API endpoints answer with their own status codes (401, 403, 404) for their clients.
+            var isApi = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IDisableCookieRedirectMetadata>() is not null;
+            if ((isApi || !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+                && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<PasswordChangeGate>();

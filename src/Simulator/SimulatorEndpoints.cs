@@ -15,10 +15,10 @@ public static class SimulatorEndpoints
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private static readonly string[] ApiAreas = ["mdm", "mam", "mcm", "system", "mem"];
 
-    /// <summary>Adds the singleton <see cref="SimulatorState"/> (seeded with <see cref="SimulatorDemo"/>).</summary>
-    public static IServiceCollection AddWorkspaceOneSimulator(this IServiceCollection services, TimeProvider? time = null)
+    /// <summary>Adds the singleton <see cref="SimulatorState"/> (seeded with <see cref="SimulatorDemo"/>, bounded by <paramref name="limits"/>).</summary>
+    public static IServiceCollection AddWorkspaceOneSimulator(this IServiceCollection services, TimeProvider? time = null, SimulatorLimits? limits = null)
     {
-        services.TryAddSingleton(_ => new SimulatorState(time));
+        services.TryAddSingleton(_ => new SimulatorState(time, limits));
         return services;
     }
 
@@ -82,7 +82,8 @@ public static class SimulatorEndpoints
         }
         else
         {
-            operatorApi.RequireAuthorization(new AuthorizeAttribute { Roles = operatorApiRoles });
+            // An API: 401/403 for callers without the role, not the host's sign-in or access-denied redirects.
+            operatorApi.RequireAuthorization(new AuthorizeAttribute { Roles = operatorApiRoles }).DisableCookieRedirect();
         }
 
         MapOperator(operatorApi);
@@ -675,6 +676,10 @@ public static class SimulatorEndpoints
             {
                 return Results.Json(new { error = ex.Message }, Json, statusCode: 404);
             }
+            catch (SimulatorLimitExceededException ex)
+            {
+                return Results.Json(new { error = ex.Message }, Json, statusCode: 409);
+            }
         });
 
         op.MapPost("/clients/{clientId}/disable", (SimulatorState s, string clientId) => s.SetClientEnabled(clientId, false) ? Results.NoContent() : Results.NotFound());
@@ -688,7 +693,15 @@ public static class SimulatorEndpoints
                 return Results.Json(new { error = "fault body required" }, Json, statusCode: 400);
             }
 
-            s.AddFault(fault);
+            try
+            {
+                s.AddFault(fault);
+            }
+            catch (SimulatorLimitExceededException ex)
+            {
+                return Results.Json(new { error = ex.Message }, Json, statusCode: 409);
+            }
+
             return Results.NoContent();
         });
         op.MapDelete("/faults", (SimulatorState s) =>

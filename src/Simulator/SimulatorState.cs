@@ -3,23 +3,32 @@ using System.Security.Cryptography;
 
 namespace Portal.Simulator;
 
-/// <summary>All mutable simulator state. Singleton; every member is thread-safe.</summary>
+/// <summary>All mutable simulator state, bounded by <see cref="SimulatorLimits"/>. Singleton; every member is thread-safe.</summary>
 public sealed class SimulatorState
 {
+    /// <summary>Below the token cap, expired tokens are swept at most this often (a sweep walks every token).</summary>
+    private static readonly TimeSpan TokenSweepInterval = TimeSpan.FromMinutes(1);
+
     private readonly Lock _gate = new();
+    private readonly Lock _tokenGate = new();
+    private readonly Lock _requestKeysGate = new();
     private readonly Dictionary<string, SimTenant> _tenants = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<SimIntelligenceAccount> _intelligenceAccounts = [];
     private readonly ConcurrentDictionary<string, SimIssuedToken> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
     private readonly List<SimFault> _faults = [];
+    private DateTimeOffset _nextTokenSweep = DateTimeOffset.MinValue;
 
-    public SimulatorState(TimeProvider? time = null)
+    public SimulatorState(TimeProvider? time = null, SimulatorLimits? limits = null)
     {
         Time = time ?? TimeProvider.System;
+        Limits = limits ?? SimulatorLimits.Default;
         SimulatorDemo.Seed(this);
     }
 
     public TimeProvider Time { get; }
+
+    public SimulatorLimits Limits { get; }
 
     /// <summary>UEM token lifetime (real service: 1 hour).</summary>
     public TimeSpan UemTokenLifetime { get; set; } = TimeSpan.FromHours(1);
@@ -114,6 +123,12 @@ public sealed class SimulatorState
                 throw new KeyNotFoundException($"Unknown role '{roleName}'.");
             }
 
+            if (tenant.Clients.Count >= Limits.MaxClientsPerTenant)
+            {
+                throw new SimulatorLimitExceededException(
+                    $"Tenant '{tenant.HostKey}' already has {tenant.Clients.Count} OAuth clients, the simulator's limit. Reset the simulator to start again.");
+            }
+
             var id = Guid.NewGuid().ToString();
             var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
             tenant.Clients.Add(new SimOAuthClient(id, secret, name, description, og, roleName));
@@ -139,9 +154,42 @@ public sealed class SimulatorState
     public SimIssuedToken IssueToken(SimTokenKind kind, string regionCode, string tenantHostKey, string clientId, TimeSpan lifetime)
     {
         var value = (kind == SimTokenKind.Uem ? "simuem_" : "simint_") + Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-        var token = new SimIssuedToken(value, kind, regionCode, tenantHostKey, clientId, Time.GetUtcNow() + lifetime);
-        _tokens[value] = token;
+        var now = Time.GetUtcNow();
+        var token = new SimIssuedToken(value, kind, regionCode, tenantHostKey, clientId, now + lifetime);
+        // One issuer at a time, so concurrent callers cannot all pass the cap check.
+        lock (_tokenGate)
+        {
+            MakeRoomForToken(now);
+            _tokens[value] = token;
+        }
+
         return token;
+    }
+
+    /// <summary>Drops tokens expired longer than the retention, then (still at the cap) the earliest-expiring ones.</summary>
+    private void MakeRoomForToken(DateTimeOffset now)
+    {
+        var atCap = _tokens.Count >= Limits.MaxTokens;
+        if (!atCap && now < _nextTokenSweep)
+        {
+            return;
+        }
+
+        _nextTokenSweep = now + TokenSweepInterval;
+        var forgetBefore = now - Limits.ExpiredTokenRetention;
+        foreach (var (key, existing) in _tokens)
+        {
+            if (existing.ExpiresAt <= forgetBefore)
+            {
+                _tokens.TryRemove(key, out _);
+            }
+        }
+
+        // Usually one over (issuers are serialised): a linear scan per drop beats sorting every token.
+        for (var excess = _tokens.Count - Limits.MaxTokens + 1; excess > 0 && !_tokens.IsEmpty; excess--)
+        {
+            _tokens.TryRemove(_tokens.MinBy(t => t.Value.ExpiresAt).Key, out _);
+        }
     }
 
     public SimIssuedToken? FindToken(string value) => _tokens.GetValueOrDefault(value);
@@ -163,6 +211,12 @@ public sealed class SimulatorState
     {
         lock (_gate)
         {
+            if (_faults.Count >= Limits.MaxFaults)
+            {
+                throw new SimulatorLimitExceededException(
+                    $"{_faults.Count} faults are already injected, the simulator's limit. Clear the faults (DELETE /_operator/faults) first.");
+            }
+
             _faults.Add(fault);
         }
     }
@@ -213,23 +267,43 @@ public sealed class SimulatorState
 
     private readonly ConcurrentQueue<SimRequestRecord> _recent = new();
 
-    public void RecordRequest(string method, string path) => _requests.AddOrUpdate($"{method} {path}", 1, (_, n) => n + 1);
+    /// <summary>Counts a request under "METHOD /path"; once <see cref="SimulatorLimits.MaxRequestLogPaths"/> paths are known, new ones count under <see cref="SimulatorLimits.OtherPathsKey"/>.</summary>
+    public void RecordRequest(string method, string path)
+    {
+        var key = $"{method} {path}";
+        if (!_requests.ContainsKey(key))
+        {
+            // New keys are added one at a time so concurrent requests cannot overshoot the cap.
+            lock (_requestKeysGate)
+            {
+                if (!_requests.ContainsKey(key) && _requests.Count - (_requests.ContainsKey(SimulatorLimits.OtherPathsKey) ? 1 : 0) >= Limits.MaxRequestLogPaths)
+                {
+                    key = SimulatorLimits.OtherPathsKey;
+                }
 
-    /// <summary>Keeps the last 500 requests' shape (never header values other than Accept) for contract tests.</summary>
+                _requests.AddOrUpdate(key, 1, (_, n) => n + 1);
+                return;
+            }
+        }
+
+        _requests.AddOrUpdate(key, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>Keeps the newest requests' shape (never header values other than Accept) for contract tests.</summary>
     public void RecordRequestDetail(SimRequestRecord record)
     {
         _recent.Enqueue(record);
-        while (_recent.Count > 500 && _recent.TryDequeue(out _))
+        while (_recent.Count > Limits.MaxRecentRequests && _recent.TryDequeue(out _))
         {
         }
     }
 
     public IReadOnlyList<SimRequestRecord> RecentRequests => [.. _recent];
 
-    /// <summary>Request counts keyed by "METHOD /path" (prefix removed).</summary>
+    /// <summary>Request counts keyed by "METHOD /path" (prefix removed), plus <see cref="SimulatorLimits.OtherPathsKey"/> past the cap.</summary>
     public IReadOnlyDictionary<string, int> RequestLog => new Dictionary<string, int>(_requests, StringComparer.Ordinal);
 
-    /// <summary>Number of requests whose path ends with <paramref name="pathSuffix"/> (e.g. "/connect/token").</summary>
+    /// <summary>Number of requests whose path ends with <paramref name="pathSuffix"/> (e.g. "/connect/token"); paths past the log's cap are not told apart.</summary>
     public int CountRequests(string pathSuffix) =>
         _requests.Where(r => r.Key.EndsWith(pathSuffix, StringComparison.OrdinalIgnoreCase)).Sum(r => r.Value);
 
@@ -240,6 +314,11 @@ public sealed class SimulatorState
         lock (_gate)
         {
             tenant.CommandLog.Add(command);
+            var excess = tenant.CommandLog.Count - Limits.MaxCommandsPerTenant;
+            if (excess > 0)
+            {
+                tenant.CommandLog.RemoveRange(0, excess); // the oldest go first
+            }
         }
     }
 

@@ -71,7 +71,8 @@ internal sealed class TenantsTestHost : IAsyncDisposable
     public ServiceProvider ProviderFor(ClaimsPrincipal user, string? keysPath = null)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        // Demo mode as these tests were written for: the Simulated regions are seeded and listed beside the real ones.
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Demo:Enabled"] = "true" }).Build());
         services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Information));
         services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString()));
         services.AddDataProtection().SetApplicationName("ConnectorPortal").PersistKeysToFileSystem(new DirectoryInfo(keysPath ?? KeysPath));
