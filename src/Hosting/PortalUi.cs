@@ -62,19 +62,8 @@ public static class PortalUi
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         // An address that matches nothing is a 404 for everyone (the "Page not found" page), not a sign-in redirect:
         // without an endpoint the fallback authorization policy would challenge it.
-        app.MapFallback("{**path}", NotFound).AllowAnonymous();
+        app.MapFallback("{**path}", () => Results.NotFound()).AllowAnonymous();
         return app;
-    }
-
-    private static IResult NotFound(HttpContext http)
-    {
-        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
-            && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
-        {
-            pages.Enabled = false; // the page is for browsers; re-executing a POST against it would answer 400
-        }
-
-        return Results.NotFound();
     }
 
     /// <summary>HSTS for one year when served over HTTPS (ASP.NET Core's default is 30 days).</summary>

@@ -61,6 +61,7 @@ public sealed class FirstRunTests(FirstRunFixture fixture, ITestOutputHelper out
         (await StatusOf(browser.Page, "POST", "/simulator/connect/token")).ShouldBe(400, "the simulated token service refuses an empty request as the real one does");
         await AssertDemoTenantPointsAtAsync(browser.Page, baseAddress);
         browser.ConsoleErrors.ShouldBeEmpty();
+        AssertPasswordOnlyOnTheConsole(Path.Combine(fixture.Clone, "logs"), portal.FirstAdminPassword());
     }
 
     [Fact]
@@ -69,8 +70,9 @@ public sealed class FirstRunTests(FirstRunFixture fixture, ITestOutputHelper out
         var app = await fixture.PublishedOutputAsync();
         var runtime = DockerfileRuntime.Read(Path.Combine(fixture.Clone, "Dockerfile"));
         var port = FirstRunFixture.FreeLoopbackPort();
+        var data = fixture.NewDataFolder("production");
         await using var portal = PortalProcess.Start("published-production", app, runtime.EntryPoint[0], runtime.EntryPoint.Skip(1),
-            runtime.EnvironmentFor(fixture.NewDataFolder("production"), port));
+            runtime.EnvironmentFor(data, port));
         await portal.WaitUntilListeningAsync(TimeSpan.FromMinutes(1));
         portal.Output.ShouldContain("Hosting environment: Production");
         portal.Output.ShouldNotContain("Demo mode");
@@ -99,6 +101,21 @@ public sealed class FirstRunTests(FirstRunFixture fixture, ITestOutputHelper out
         await browser.Page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
         (await browser.Page.Locator("main").InnerTextAsync()).ShouldNotContain(DemoTenantName);
         browser.ConsoleErrors.ShouldBeEmpty();
+        AssertPasswordOnlyOnTheConsole(Path.Combine(data, "logs"), portal.FirstAdminPassword());
+    }
+
+    /// <summary>The log files exist (the volume's log path works) and the first admin's password is in none of them.</summary>
+    private static void AssertPasswordOnlyOnTheConsole(string logFolder, string password)
+    {
+        var logs = Directory.Exists(logFolder) ? Directory.GetFiles(logFolder, "portal-*.log") : [];
+        logs.ShouldNotBeEmpty($"the portal writes its log under {logFolder}");
+        foreach (var log in logs)
+        {
+            using var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+            var text = reader.ReadToEnd();
+            text.ShouldContain("Now listening on", customMessage: $"{log} is the portal's log");
+            text.ShouldNotContain(password, customMessage: $"{log} must not hold the first admin's password");
+        }
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public sealed class HomeAttentionQuery(
             $"{StatusRules.Describe(f.Status)} since {StatusPresentation.Age(f.StatusSinceUtc, now)}" + (string.IsNullOrEmpty(f.Diagnosis) ? "" : $": {f.Diagnosis}"),
             $"/status/{f.Id}")).ToList();
         return new("failing", "Helpdesk", "Failing or needing re-authorisation",
-            total == 0 ? "All tenants connected: none is failing or needs re-authorisation." : Count(total, "tenant needs", "tenants need") + " fixing. Open one to see the failing layer and its fix.",
+            total == 0 ? "Nothing to fix: no tenant is failing or needs re-authorisation." : Count(total, "tenant needs", "tenants need") + " fixing. Open one to see the failing layer and its fix.",
             items, total, "Open the status board", "/status");
     }
 

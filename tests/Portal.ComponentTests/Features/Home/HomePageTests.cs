@@ -53,7 +53,7 @@ public sealed class HomePageTests : AttentionTestBase
 
         Card(cut, "setups").TextContent.ShouldContain("No set-ups in progress");
         Card(cut, "setups").QuerySelector("a.mud-button-root")!.GetAttribute("href").ShouldBe("/setup");
-        Card(cut, "failing").TextContent.ShouldContain("All tenants connected");
+        Card(cut, "failing").TextContent.ShouldContain("no tenant is failing or needs re-authorisation");
         Card(cut, "failing").QuerySelector("a.mud-button-root")!.GetAttribute("href").ShouldBe("/status");
         cut.FindAll("[data-testid=home-card-item]").ShouldBeEmpty();
     }
