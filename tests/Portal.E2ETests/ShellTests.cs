@@ -86,6 +86,9 @@ public sealed class ShellTests(BrowserPortal portal)
         }
 
         (await page.EvaluateAsync<string>(ActiveElement)).ShouldStartWith("/admin/users|");
+        // Tabbing through the tenant switcher may have opened its list; Enter must reach the link, not pick a tenant.
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+        (await page.EvaluateAsync<string>(ActiveElement)).ShouldStartWith("/admin/users|");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/users$"), new() { Timeout = 20_000 });
         await page.Context.CloseAsync();

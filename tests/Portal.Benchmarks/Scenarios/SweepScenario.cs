@@ -29,7 +29,7 @@ public sealed class SweepScenario : IScenario
         Directory.CreateDirectory(settings.WorkFolder);
         var tenants = settings.Quick ? 40 : 1000;
         var sample = settings.Quick ? 3 : 10;
-        await using var portal = new SweepPortal(settings.WorkFolder, BenchPortal.FreeLoopbackPort(), tenantTimeoutSeconds: settings.Quick ? 3 : 15);
+        await using var portal = new SweepPortal(settings.WorkFolder, BenchPortal.FreeLoopbackPort(), tenantTimeoutSeconds: settings.Quick ? 10 : 15); // quick runs share 2 cores with other suites: room for a slow check
         portal.StartServer();
         var simulator = portal.Services.GetRequiredService<SimulatorState>();
         var (clean, sequential, faulty) = await SeedAsync(portal, simulator, tenants, sample, cancellationToken);
@@ -61,7 +61,8 @@ public sealed class SweepScenario : IScenario
         var connected = firstStatuses.Values.Count(s => s is ConnectionStatus.Connected or ConnectionStatus.SetupInProgress);
         if (connected != clean.Count)
         {
-            throw new InvalidOperationException($"Only {connected} of {clean.Count} simulated tenants came out healthy: the sweep is not measuring what it claims.");
+            var statuses = string.Join(", ", firstStatuses.Values.GroupBy(s => s).Select(g => $"{g.Key}: {g.Count()}"));
+            throw new InvalidOperationException($"Only {connected} of {clean.Count} simulated tenants came out healthy ({statuses}): the sweep is not measuring what it claims.");
         }
 
         // One tenant rate-limited (Retry-After 30 s) and one timing out, swept alongside the clean ones.
