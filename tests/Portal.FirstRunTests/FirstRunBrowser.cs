@@ -97,6 +97,9 @@ public sealed class FirstRunBrowser(IBrowser browser, Uri baseAddress) : IAsyncD
 
         await toggle.ClickAsync(); // and back: the navigation stays open for the screenshot
         await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
+        await Page.WaitForFunctionAsync( // the drawer slides in: wait until it is fully in place
+            "() => { const d = document.querySelector('.mud-drawer'); return d && d.getBoundingClientRect().left >= 0 && d.getAnimations({ subtree: true }).every(a => a.playState !== 'running'); }");
+        await Page.WaitForTimeoutAsync(100);
     }
 
     public async ValueTask DisposeAsync()
