@@ -5,9 +5,6 @@ namespace Portal.Features.Status;
 
 public static class StatusFeature
 {
-    /// <summary>Board readers; <c>[Authorize(Roles = ...)]</c> needs a constant.</summary>
-    public const string ReaderRoles = Users.Roles.Helpdesk + "," + Users.Roles.TeamLead + "," + Users.Roles.Auditor + "," + Users.Roles.Admin;
-
     public static IServiceCollection AddStatusFeature(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<StatusOptions>().BindConfiguration(StatusOptions.SectionName).ValidateDataAnnotations();
