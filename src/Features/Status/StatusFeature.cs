@@ -11,7 +11,7 @@ public static class StatusFeature
         services.AddOptionsWithValidateOnStart<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName).ValidateDataAnnotations();
         services.TryAddSingleton(TimeProvider.System);
 
-        // Placeholders replaced at merge by the real probe and the setup wizard's progress.
+        // The probe calls Workspace ONE through the integration clients; setup progress comes from the setup feature.
         services.AddScoped<IConnectionProbe, WorkspaceOneConnectionProbe>();
         services.TryAddScoped<ISetupProgress, NoSetupProgress>(); // the setup feature registers the real one first
 
