@@ -17,6 +17,9 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary><c>Sqlite</c> (default, one instance) or <c>Postgres</c> (one or more instances sharing one database).</summary>
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
+    /// <summary>True when <see cref="Provider"/> is PostgreSQL.</summary>
+    public bool IsPostgres => Provider == DatabaseProvider.Postgres;
+
     /// <summary>SQLite database file; relative paths are resolved against the content root. Ignored on PostgreSQL.</summary>
     [Required, MinLength(1)]
     public string Path { get; set; } = "data/portal.db";
@@ -31,9 +34,16 @@ public sealed class DatabaseOptions : IValidatableObject
     [Range(1, 300)]
     public int BusyTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// The provider configured under <c>Database:Provider</c> (SQLite when unset), for registration code that runs before
+    /// options are built. Everything else reads <see cref="IsPostgres"/> on the bound options; both agree.
+    /// </summary>
+    public static DatabaseProvider ProviderFrom(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).GetValue(nameof(Provider), DatabaseProvider.Sqlite);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
+        if (IsPostgres && string.IsNullOrWhiteSpace(ConnectionString))
         {
             yield return new ValidationResult(
                 "Database:ConnectionString is required when Database:Provider is Postgres " +

@@ -51,7 +51,7 @@ public static class PortalAuth
 
         var dataProtection = services.AddDataProtection()
             .SetApplicationName("ConnectorPortal");
-        if (builder.Configuration.GetValue<DatabaseProvider>($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.Provider)}") == DatabaseProvider.Postgres)
+        if (DatabaseOptions.ProviderFrom(builder.Configuration) == DatabaseProvider.Postgres)
         {
             // Several instances: one key ring in the shared database, each key encrypted with a certificate kept outside it.
             var storage = builder.Configuration.GetSection(DataProtectionStorageOptions.SectionName).Get<DataProtectionStorageOptions>() ?? new DataProtectionStorageOptions();

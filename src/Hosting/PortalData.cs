@@ -18,8 +18,7 @@ public static class PortalData
             .ValidateDataAnnotations();
 
         builder.Services.AddSingleton<DatabaseLocation>();
-        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        if (database.Provider == DatabaseProvider.Postgres)
+        if (DatabaseOptions.ProviderFrom(builder.Configuration) == DatabaseProvider.Postgres)
         {
             // Separate context type = separate migration set; everything else asks for PortalDbContext and gets this one.
             builder.Services.AddDbContextFactory<PostgresPortalDbContext>((services, options) =>
@@ -45,7 +44,7 @@ public static class PortalData
     /// <summary>Checks the path, applies migrations and seeds what the portal needs before it serves a request.</summary>
     public static async Task InitializePortalDatabaseAsync(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Sqlite)
+        if (!app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgres)
         {
             app.Services.GetRequiredService<DatabaseLocation>().EnsureWritable();
         }

@@ -89,7 +89,7 @@ internal static class IntegrationHttp
             ErrorCode = code,
             ErrorMessage = message,
             ActivityId = activityId,
-            RetryAt = RetryAt(response, time),
+            RetryAt = RetryAfterHeader.RetryAt(response, time),
         };
     }
 
@@ -106,17 +106,6 @@ internal static class IntegrationHttp
         {
             throw new IntegrationException(IntegrationFailureKind.MalformedResponse, stage, operation, uri, $"{operation} returned a body that is not valid JSON.", ex) { StatusCode = (int)response.StatusCode };
         }
-    }
-
-    public static DateTimeOffset? RetryAt(HttpResponseMessage response, TimeProvider time)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return time.GetUtcNow() + delta;
-        }
-
-        return header?.Date;
     }
 
     private static string? Text(JsonElement element, string name) =>

@@ -62,11 +62,11 @@ public static class IntegrationsServiceCollectionExtensions
         }
 
         client.AddStandardResilienceHandler()
-            .Configure((options, sp) => Apply(options, sp.GetRequiredService<IOptions<IntegrationResilienceOptions>>().Value))
+            .Configure((options, sp) => Apply(options, sp.GetRequiredService<IOptions<IntegrationResilienceOptions>>().Value, sp.GetService<TimeProvider>() ?? TimeProvider.System))
             .SelectPipelineByAuthority(); // one breaker per tenant host: one bad host never blocks the others
     }
 
-    private static void Apply(HttpStandardResilienceOptions options, IntegrationResilienceOptions settings)
+    private static void Apply(HttpStandardResilienceOptions options, IntegrationResilienceOptions settings, TimeProvider time)
     {
         var maxRetryAfter = TimeSpan.FromSeconds(settings.MaxRetryAfterSeconds);
         options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(settings.TotalTimeoutSeconds);
@@ -76,10 +76,10 @@ public static class IntegrationsServiceCollectionExtensions
         options.Retry.UseJitter = true;
         options.Retry.Delay = TimeSpan.FromMilliseconds(settings.RetryBaseDelayMilliseconds);
         options.Retry.MaxDelay = maxRetryAfter > TimeSpan.Zero ? maxRetryAfter : TimeSpan.FromMilliseconds(settings.RetryBaseDelayMilliseconds);
-        options.Retry.ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, maxRetryAfter));
+        options.Retry.ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, maxRetryAfter, time));
         // Our own Retry-After handling (set after disabling the built-in one, which would reset DelayGenerator).
         options.Retry.ShouldRetryAfterHeader = false;
-        options.Retry.DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result));
+        options.Retry.DelayGenerator = args => ValueTask.FromResult(RetryAfterHeader.Wait(args.Outcome.Result, time));
         options.CircuitBreaker.FailureRatio = settings.BreakerFailureRatio;
         options.CircuitBreaker.MinimumThroughput = settings.BreakerMinimumThroughput;
         options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(settings.BreakerSamplingSeconds);
@@ -87,7 +87,7 @@ public static class IntegrationsServiceCollectionExtensions
     }
 
     /// <summary>Retry 408/429/5xx and transport failures; never other 4xx; never a Retry-After beyond the cap (the caller is told when instead).</summary>
-    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter)
+    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter, TimeProvider time)
     {
         if (outcome.Exception is not null)
         {
@@ -107,23 +107,7 @@ public static class IntegrationsServiceCollectionExtensions
             return false;
         }
 
-        return RetryAfter(response) is not { } wait || wait <= maxRetryAfter;
+        return RetryAfterHeader.Wait(response, time) is not { } wait || wait <= maxRetryAfter;
     }
 
-    internal static TimeSpan? RetryAfter(HttpResponseMessage? response)
-    {
-        var header = response?.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
-    }
 }

@@ -24,7 +24,7 @@ public sealed class AuditChain
         IDataProtectionProvider dataProtection,
         IDbContextFactory<PortalDbContext> dbFactory,
         TimeProvider clock)
-        : this(database.Value.Provider == DatabaseProvider.Postgres
+        : this(database.Value.IsPostgres
             ? LoadOrCreateSharedKey(dbFactory, dataProtection.CreateProtector(KeyPurpose), clock)
             : LoadOrCreateKey(options.Value.ResolveKeyPath(environment.ContentRootPath, keyRing.Value), dataProtection.CreateProtector(KeyPurpose)))
     {

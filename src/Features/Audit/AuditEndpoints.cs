@@ -14,7 +14,7 @@ public static class AuditEndpoints
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.csv\"";
             await audit.ExportCsvAsync(filter, http.Response.Body, http.RequestAborted);
-        }).RequireAuthorization(policy => policy.RequireRole(Roles.Auditor, Roles.Admin, Roles.TeamLead, Roles.Helpdesk));
+        }).RequireAuthorization(policy => policy.RequireRole(Roles.Readers));
         return endpoints;
     }
 }

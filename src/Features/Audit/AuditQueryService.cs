@@ -168,7 +168,7 @@ public sealed class AuditQueryService(
     /// <summary>Helpdesk staff (without a wider role) see only their own actions.</summary>
     private async Task<AuditFilter> ScopeAsync(AuditFilter filter)
     {
-        var principal = await currentUser.RequireAnyRoleAsync(Roles.Auditor, Roles.Admin, Roles.TeamLead, Roles.Helpdesk);
+        var principal = await currentUser.RequireAnyRoleAsync(Roles.Readers);
         var seesEveryone = principal.IsInRole(Roles.Auditor) || principal.IsInRole(Roles.Admin) || principal.IsInRole(Roles.TeamLead);
         return seesEveryone ? filter : filter with { Actor = principal.Identity!.Name };
     }

@@ -12,7 +12,7 @@ public static class ClusterFeature
         services.AddOptionsWithValidateOnStart<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<BackgroundWorkLease>();
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundWorkLease>());
-        if (configuration.GetValue<DatabaseProvider>($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.Provider)}") == DatabaseProvider.Postgres)
+        if (DatabaseOptions.ProviderFrom(configuration) == DatabaseProvider.Postgres)
         {
             services.AddSingleton<PostgresClusterBus>();
             services.AddSingleton<IClusterBus>(sp => sp.GetRequiredService<PostgresClusterBus>());

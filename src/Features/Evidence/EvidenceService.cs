@@ -35,7 +35,7 @@ public sealed class EvidenceService(
 
     public async Task<EvidencePack?> BuildAsync(int tenantId, DateTime fromUtc, DateTime toUtc, string format, CancellationToken ct = default)
     {
-        var principal = await currentUser.RequireAnyRoleAsync(Roles.Auditor, Roles.Admin, Roles.TeamLead);
+        var principal = await currentUser.RequireAnyRoleAsync(Roles.EvidenceReaders);
         var tenant = await setup.LoadAsync(tenantId, ct); // applies the tenant scope
         if (tenant is null)
         {
@@ -128,7 +128,7 @@ public static class EvidenceFeature
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"evidence-{tenant.ToString(CultureInfo.InvariantCulture)}-{fromUtc:yyyyMMdd}-{toUtc:yyyyMMdd}.csv\"";
             await EvidenceService.WriteCsvAsync(pack, http.Response.Body, http.RequestAborted);
-        }).RequireAuthorization(policy => policy.RequireRole(Roles.Auditor, Roles.Admin, Roles.TeamLead));
+        }).RequireAuthorization(policy => policy.RequireRole(Roles.EvidenceReaders));
         return endpoints;
     }
 }

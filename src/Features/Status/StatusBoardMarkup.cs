@@ -136,9 +136,26 @@ public static class StatusBoardMarkup
     private static void AppendLayer(StringBuilder html, ConnectionLayer layer, StatusCell? cell, DateTime nowUtc)
     {
         html.Append("<td data-layer=\"").Append(layer).Append("\">");
+        AppendLayerContent(html, cell, nowUtc);
+        html.Append("</td>");
+    }
+
+    /// <summary>
+    /// The inside of one layer cell (outcome icon and label, age, sparkline; or "Not checked"): the one rendering of a layer,
+    /// used by the board's cells and by <c>LayerCell</c> on the detail page. Needs <see cref="IconSprite"/> on the page.
+    /// </summary>
+    public static MarkupString LayerContent(StatusCell? cell, DateTime nowUtc)
+    {
+        var html = new StringBuilder(512);
+        AppendLayerContent(html, cell, nowUtc);
+        return new MarkupString(html.ToString());
+    }
+
+    private static void AppendLayerContent(StringBuilder html, StatusCell? cell, DateTime nowUtc)
+    {
         if (cell?.Outcome is not { } outcome)
         {
-            html.Append("<span class=\"status-muted\">Not checked</span></td>");
+            html.Append("<span class=\"status-muted\">Not checked</span>");
             return;
         }
 
@@ -157,8 +174,6 @@ public static class StatusBoardMarkup
             html.Append("<svg width=\"60\" height=\"16\" viewBox=\"0 0 60 16\" role=\"img\" aria-label=\"").Append(Encoder.Encode(SparklineLabel(cell.History)))
                 .Append("\" class=\"status-sparkline\"><polyline points=\"").Append(StatusPresentation.SparklinePoints(cell.History)).Append("\"></polyline></svg>");
         }
-
-        html.Append("</td>");
     }
 
     private static string IconUse(string symbolId, string cssClass) =>

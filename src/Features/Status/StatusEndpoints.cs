@@ -1,4 +1,5 @@
 using System.Globalization;
+using Portal.Features.Users;
 
 namespace Portal.Features.Status;
 
@@ -13,7 +14,7 @@ public static class StatusEndpoints
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"status-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.csv\"";
             await status.ExportCsvAsync(query, http.Response.Body, http.RequestAborted);
-        }).RequireAuthorization(policy => policy.RequireRole(StatusService.ViewerRoles));
+        }).RequireAuthorization(policy => policy.RequireRole(Roles.Readers));
         return endpoints;
     }
 }

@@ -5,16 +5,13 @@ namespace Portal.Features.Status;
 
 public static class StatusFeature
 {
-    /// <summary>Board readers; <c>[Authorize(Roles = ...)]</c> needs a constant.</summary>
-    public const string ReaderRoles = Users.Roles.Helpdesk + "," + Users.Roles.TeamLead + "," + Users.Roles.Auditor + "," + Users.Roles.Admin;
-
     public static IServiceCollection AddStatusFeature(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<StatusOptions>().BindConfiguration(StatusOptions.SectionName).ValidateDataAnnotations();
         services.AddOptionsWithValidateOnStart<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName).ValidateDataAnnotations();
         services.TryAddSingleton(TimeProvider.System);
 
-        // Placeholders replaced at merge by the real probe and the setup wizard's progress.
+        // The probe calls Workspace ONE through the integration clients; setup progress comes from the setup feature.
         services.AddScoped<IConnectionProbe, WorkspaceOneConnectionProbe>();
         services.TryAddScoped<ISetupProgress, NoSetupProgress>(); // the setup feature registers the real one first
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage;
 using Microsoft.JSInterop;
+using Portal.Features.Users;
 
 namespace Portal.Features.Tenants;
 
@@ -54,7 +55,7 @@ public partial class TenantSwitcher : IDisposable
     private async Task<bool> CanReadTenantsAsync()
     {
         var user = AuthenticationState is null ? null : (await AuthenticationState).User;
-        return user is not null && TenantsFeature.ReaderRoles.Split(',').Any(user.IsInRole);
+        return user is not null && Roles.Readers.Any(user.IsInRole);
     }
 
     private async Task<IEnumerable<TenantRef>> SearchAsync(string? text, CancellationToken ct) => await Tenants.SearchAsync(text, 20, ct);

@@ -3,8 +3,8 @@ namespace Portal.Features.Tenants;
 
 public static class TenantsFeature
 {
-    /// <summary>Every portal role reads tenants; <c>[Authorize(Roles = ...)]</c> needs a constant.</summary>
-    public const string ReaderRoles = Users.Roles.Helpdesk + "," + Users.Roles.TeamLead + "," + Users.Roles.Auditor + "," + Users.Roles.Admin;
+    /// <summary>Every portal role reads tenants: <see cref="Users.Roles.ReadersList"/> (kept for the setup pages).</summary>
+    public const string ReaderRoles = Users.Roles.ReadersList;
 
     public static IServiceCollection AddTenantsFeature(this IServiceCollection services)
     {

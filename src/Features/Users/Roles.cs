@@ -10,8 +10,19 @@ public static class Roles
 
     public static readonly IReadOnlyList<string> All = [Helpdesk, TeamLead, Auditor, Admin];
 
-    /// <summary>Comma-separated role lists for <c>[Authorize(Roles = ...)]</c>.</summary>
+    /// <summary>Who reads tenants, setup runs, the status board and the audit log: every portal role.</summary>
+    public static readonly string[] Readers = [Helpdesk, TeamLead, Auditor, Admin];
+
+    /// <summary>Who reads and builds evidence packs.</summary>
+    public static readonly string[] EvidenceReaders = [Auditor, Admin, TeamLead];
+
+    /// <summary>Comma-separated role lists for <c>[Authorize(Roles = ...)]</c>, which needs a constant.</summary>
     public const string AdminOnly = Admin;
     public const string TenantEditors = Helpdesk + "," + Admin;
-    public const string AuditReaders = Auditor + "," + Admin + "," + TeamLead + "," + Helpdesk;
+
+    /// <summary><see cref="Readers"/> as a constant.</summary>
+    public const string ReadersList = Helpdesk + "," + TeamLead + "," + Auditor + "," + Admin;
+
+    /// <summary><see cref="EvidenceReaders"/> as a constant.</summary>
+    public const string EvidenceReadersList = Auditor + "," + Admin + "," + TeamLead;
 }

@@ -27,14 +27,6 @@ public sealed class UemApiClient(HttpClient http, UemTokenProvider tokens, TimeP
         return await IntegrationHttp.ReadJsonAsync<UemOrganizationGroupSearchResult>(response, IntegrationStage.Api, "GET /API/system/groups/search", cancellationToken);
     }
 
-    /// <summary>OG search, v1 shape (<c>LocationGroups</c>, <c>Id.Value</c>).</summary>
-    public async Task<UemLocationGroupSearchResult> SearchLocationGroupsAsync(UemConnection connection, string groupId, CancellationToken cancellationToken)
-    {
-        var query = QueryString.Create("groupid", groupId);
-        using var response = await SendAsync(connection, HttpMethod.Get, "system/groups/search" + query, 1, "GET /API/system/groups/search", cancellationToken);
-        return await IntegrationHttp.ReadJsonAsync<UemLocationGroupSearchResult>(response, IntegrationStage.Api, "GET /API/system/groups/search", cancellationToken);
-    }
-
     /// <summary>REST API keys and OAuth clients of an OG.</summary>
     public async Task<UemApiKeysResult> GetApiKeysAsync(UemConnection connection, Guid organizationGroupUuid, CancellationToken cancellationToken)
     {

@@ -47,7 +47,7 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
 
         if (string.IsNullOrWhiteSpace(connection.OrganizationGroupId))
         {
-            results.Add(CheckResult.Failed("Organization group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound, "No organization Group ID was entered.", "Enter the Group ID of the tenant's Customer organization group."));
+            results.Add(CheckResult.Failed("Organization group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound, "No organisation Group ID was entered.", "Enter the Group ID of the tenant's Customer organisation group."));
             return Log(results);
         }
 
@@ -65,14 +65,14 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
         if (group is null)
         {
             results[^1] = CheckResult.Failed("Organization group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound,
-                $"No organization group has Group ID '{connection.OrganizationGroupId}'.", "Check the Group ID in UEM (Groups & Settings → Groups → Organization Groups → Details).");
+                $"No organisation group has Group ID '{connection.OrganizationGroupId}'.", "Check the Group ID in UEM (Groups & Settings → Groups → Organization Groups → Details).");
             return Log(results);
         }
 
         if (!group.IsCustomerType)
         {
             results[^1] = CheckResult.Failed("Organization group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotCustomerType,
-                $"'{group.Name}' is a {group.LocationGroupType} group, not a Customer group.", "Use the tenant's top Customer-type organization group; OAuth clients and API keys belong there.");
+                $"'{group.Name}' is a {group.LocationGroupType} group, not a Customer group.", "Use the tenant's top Customer-type organisation group; OAuth clients and API keys belong there.");
             return Log(results);
         }
 
@@ -91,10 +91,10 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
         results[^1] = (clientListed, keyListed) switch
         {
             (false, _) => CheckResult.Failed("API keys", DiagnosisLayer.TenantCodeApiKey, FailureCause.ClientNotListed,
-                $"OAuth client {connection.ClientId} is not listed on '{group.Name}'.", "Create the OAuth client at the Customer organization group (not a child group), or enter the Group ID of the group it was created at."),
+                $"OAuth client {connection.ClientId} is not listed on '{group.Name}'.", "Create the OAuth client at the Customer organisation group (not a child group), or enter the Group ID of the group it was created at."),
             (true, false) => CheckResult.Failed("API keys", DiagnosisLayer.TenantCodeApiKey, FailureCause.ApiKeyNotListed,
-                $"The REST API key entered is not one of the keys of '{group.Name}'.", "Copy the key again from All Settings → System → Advanced → API → REST API at the Customer organization group."),
-            _ => CheckResult.Passed("API keys", DiagnosisLayer.TenantCodeApiKey, connection.ApiKey is null ? "OAuth client is listed on the organization group." : "OAuth client and REST API key are listed on the organization group."),
+                $"The REST API key entered is not one of the keys of '{group.Name}'.", "Copy the key again from All Settings → System → Advanced → API → REST API at the Customer organisation group."),
+            _ => CheckResult.Passed("API keys", DiagnosisLayer.TenantCodeApiKey, connection.ApiKey is null ? "OAuth client is listed on the organisation group." : "OAuth client and REST API key are listed on the organisation group."),
         };
         if (!results[^1].Ok)
         {

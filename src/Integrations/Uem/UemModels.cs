@@ -14,20 +14,6 @@ public sealed record UemSystemInfo(
 /// <summary>v1 entity id wrapper: <c>{"Value": 123}</c>.</summary>
 public sealed record UemEntityId([property: JsonPropertyName("Value")] long Value);
 
-/// <summary><c>GET /API/system/groups/search</c> v1 (LocationGroupSearchResult).</summary>
-public sealed record UemLocationGroupSearchResult(
-    [property: JsonPropertyName("LocationGroups")] IReadOnlyList<UemLocationGroup>? LocationGroups,
-    [property: JsonPropertyName("Page")] int? Page,
-    [property: JsonPropertyName("PageSize")] int? PageSize,
-    [property: JsonPropertyName("Total")] int? Total);
-
-public sealed record UemLocationGroup(
-    [property: JsonPropertyName("Id")] UemEntityId? Id,
-    [property: JsonPropertyName("Uuid")] Guid? Uuid,
-    [property: JsonPropertyName("Name")] string? Name,
-    [property: JsonPropertyName("GroupId")] string? GroupId,
-    [property: JsonPropertyName("LocationGroupType")] string? LocationGroupType);
-
 /// <summary><c>GET /API/system/groups/search</c> v2 (OrganizationGroupPagedSearchResultModel).</summary>
 public sealed record UemOrganizationGroupSearchResult(
     [property: JsonPropertyName("OrganizationGroups")] IReadOnlyList<UemOrganizationGroup>? OrganizationGroups,

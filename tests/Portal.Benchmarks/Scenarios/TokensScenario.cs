@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Integrations;
 using Portal.Integrations.Uem;
 using Portal.Simulator;
+using Portal.Tests.Shared;
 
 namespace Portal.Benchmarks.Scenarios;
 

@@ -6,6 +6,7 @@ using Portal.Integrations;
 using Portal.Integrations.Intelligence;
 using Portal.Integrations.Uem;
 using Portal.Simulator;
+using Portal.Tests.Shared;
 
 namespace Portal.IntegrationTests.Integrations;
 

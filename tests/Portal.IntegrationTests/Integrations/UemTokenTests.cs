@@ -116,7 +116,7 @@ public sealed class UemTokenTests
         await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection();
 
-        var v1 = await harness.Api.SearchLocationGroupsAsync(connection, SimulatorDemo.GroupId, Ct);
+        var v1 = await harness.SearchLocationGroupsAsync(connection, SimulatorDemo.GroupId, Ct);
         var v2 = await harness.Api.SearchOrganizationGroupsAsync(connection, SimulatorDemo.GroupId, Ct);
 
         v1.LocationGroups.ShouldNotBeNull().ShouldHaveSingleItem().Id!.Value.ShouldBe(SimulatorDemo.OrganizationGroupId);

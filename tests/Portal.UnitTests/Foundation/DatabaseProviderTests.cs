@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 using Portal.Data;
 
 namespace Portal.UnitTests.Foundation;
@@ -68,5 +69,22 @@ public sealed class DatabaseProviderTests
 
         Validator.TryValidateObject(options, new ValidationContext(options), [], validateAllProperties: true).ShouldBeTrue();
         options.Provider.ShouldBe(DatabaseProvider.Sqlite);
+    }
+
+    [Theory]
+    [InlineData(null, DatabaseProvider.Sqlite)]
+    [InlineData("Sqlite", DatabaseProvider.Sqlite)]
+    [InlineData("Postgres", DatabaseProvider.Postgres)]
+    [InlineData("postgres", DatabaseProvider.Postgres)]
+    public void ProviderFrom_ReadsTheSameProviderAsTheBoundOptions(string? configured, DatabaseProvider expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(configured is null ? [] : [new("Database:Provider", configured)])
+            .Build();
+
+        DatabaseOptions.ProviderFrom(configuration).ShouldBe(expected);
+        var bound = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        bound.Provider.ShouldBe(expected);
+        bound.IsPostgres.ShouldBe(expected == DatabaseProvider.Postgres);
     }
 }

@@ -34,16 +34,16 @@ public sealed class RetryPolicyTests
     {
         using var response = Response(status, retryAfter);
 
-        IntegrationsServiceCollectionExtensions.ShouldRetry(Outcome.FromResult(response), Cap).ShouldBe(expected);
+        IntegrationsServiceCollectionExtensions.ShouldRetry(Outcome.FromResult(response), Cap, TimeProvider.System).ShouldBe(expected);
     }
 
     [Fact]
     public void ShouldRetry_Exceptions_TimeoutsAndConnectYesDnsAndTlsNo()
     {
-        IntegrationsServiceCollectionExtensions.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException()), Cap).ShouldBeTrue();
-        IntegrationsServiceCollectionExtensions.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ConnectionError)), Cap).ShouldBeTrue();
-        IntegrationsServiceCollectionExtensions.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.NameResolutionError)), Cap).ShouldBeFalse();
-        IntegrationsServiceCollectionExtensions.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.SecureConnectionError)), Cap).ShouldBeFalse();
+        IntegrationsServiceCollectionExtensions.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException()), Cap, TimeProvider.System).ShouldBeTrue();
+        IntegrationsServiceCollectionExtensions.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ConnectionError)), Cap, TimeProvider.System).ShouldBeTrue();
+        IntegrationsServiceCollectionExtensions.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.NameResolutionError)), Cap, TimeProvider.System).ShouldBeFalse();
+        IntegrationsServiceCollectionExtensions.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.SecureConnectionError)), Cap, TimeProvider.System).ShouldBeFalse();
     }
 
     [Fact]
@@ -51,8 +51,8 @@ public sealed class RetryPolicyTests
     {
         using var response = Response(HttpStatusCode.TooManyRequests, 7);
 
-        IntegrationsServiceCollectionExtensions.RetryAfter(response).ShouldBe(TimeSpan.FromSeconds(7));
-        IntegrationsServiceCollectionExtensions.RetryAfter(null).ShouldBeNull();
+        RetryAfterHeader.Wait(response, TimeProvider.System).ShouldBe(TimeSpan.FromSeconds(7));
+        RetryAfterHeader.Wait(null, TimeProvider.System).ShouldBeNull();
     }
 
     [Fact]

@@ -125,7 +125,8 @@ public sealed class StatusSweepTests(StatusTestPortal portal) : IClassFixture<St
         await portal.Sweeper.SweepAsync([tenant], Ct); // same state again: no second audit, no second message
 
         await WaitUntilAsync(() => !smtp.Messages.IsEmpty && !hook.Received.IsEmpty);
-        await Task.Delay(1500, Ct); // a duplicate would have been dispatched by now (poll is 1 s)
+        // Every delivery of the tenant is sent and none is pending: a duplicate would be a second row, so none can follow.
+        (await DeliveriesSettledAsync(tenant)).Count.ShouldBe(2);
         smtp.Messages.Count.ShouldBe(1);
         hook.Received.Count.ShouldBe(1);
         var mail = smtp.Messages.Single();
@@ -294,9 +295,7 @@ public sealed class StatusSweepTests(StatusTestPortal portal) : IClassFixture<St
         await portal.Sweeper.SweepAsync([tenant], Ct);
 
         await WaitUntilAsync(() => hook.Received.Count >= 2);
-        await Task.Delay(1200, Ct);
-        await using var db = await portal.DbAsync();
-        var kinds = await db.Set<NotificationDelivery>().Where(d => d.TenantId == tenant).Select(d => d.EventKind).ToListAsync(Ct);
+        var kinds = (await DeliveriesSettledAsync(tenant)).Select(d => d.EventKind).ToList(); // nothing left pending: no more can follow
         kinds.ShouldBe(["RotationDue", "AttestationOverdue"], ignoreOrder: true);
         hook.Received.ShouldContain(body => body.Contains("rotation due in", StringComparison.Ordinal));
         hook.Received.ShouldContain(body => body.Contains("review overdue", StringComparison.Ordinal));
@@ -366,6 +365,33 @@ public sealed class StatusSweepTests(StatusTestPortal portal) : IClassFixture<St
         (await status.CheckNowAsync([inside, outside], Ct)).Succeeded.ShouldBeTrue();
         await using var check = await portal.DbAsync();
         (await check.Set<TenantStatusSnapshot>().AnyAsync(s => s.TenantId == outside, Ct)).ShouldBeFalse();
+    }
+
+    /// <summary>
+    /// The tenant's deliveries once none is pending or retrying. The sweeps that enqueue them have returned, so from then on
+    /// nothing more can be sent for the tenant: a test can count messages without sleeping to see that no duplicate arrives.
+    /// </summary>
+    private async Task<List<NotificationDelivery>> DeliveriesSettledAsync(int tenantId)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            await using (var db = await portal.DbAsync())
+            {
+                var deliveries = await db.Set<NotificationDelivery>().AsNoTracking().Where(d => d.TenantId == tenantId).ToListAsync(Ct);
+                if (deliveries.Count > 0 && deliveries.All(d => d.State is DeliveryState.Sent or DeliveryState.GaveUp))
+                {
+                    return deliveries;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The tenant's notifications were not all delivered in time.");
+            }
+
+            await Task.Delay(100, Ct);
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null)

@@ -15,7 +15,7 @@ namespace Portal.IntegrationTests.Features.Status;
 
 /// <summary>
 /// The real portal with the sweeper's timer off (tests drive sweeps) and a scripted probe standing in for the remote
-/// side only until the simulator lands. Sweeper, storage, derivation, audit and notifications are the real ones.
+/// side, so each test sets every layer's outcome. Sweeper, storage, derivation, audit and notifications are the real ones.
 /// </summary>
 public sealed class StatusTestPortal : PortalAppFactory
 {

@@ -28,6 +28,16 @@ public sealed class StatusBoardMarkupTests
     }
 
     [Fact]
+    public void LayerContent_IsWhatTheBoardCellHolds_ForTheDetailPage()
+    {
+        var cell = new StatusCell(ConnectionLayer.UemApi, CheckOutcome.Failed, Now.AddMinutes(-5), "Role lacks permission", [CheckOutcome.Passed, CheckOutcome.Failed]);
+        var cells = StatusBoardMarkup.Cells(Row(cells: cell), Now);
+
+        cells.ShouldContain($"<td data-layer=\"UemApi\">{StatusBoardMarkup.LayerContent(cell, Now).Value}</td>");
+        StatusBoardMarkup.LayerContent(null, Now).Value.ShouldBe("<span class=\"status-muted\">Not checked</span>");
+    }
+
+    [Fact]
     public void Cells_NeverReviewed_AndOneCheckHasNoSparkline()
     {
         var cells = StatusBoardMarkup.Cells(Row(cells: new StatusCell(ConnectionLayer.UemToken, CheckOutcome.Passed, Now, null, [CheckOutcome.Passed])), Now);

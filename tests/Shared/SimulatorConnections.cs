@@ -1,14 +1,15 @@
+using Portal.Integrations;
 using Portal.Integrations.Intelligence;
 using Portal.Integrations.Uem;
 using Portal.Simulator;
 
-namespace Portal.Integrations;
+namespace Portal.Tests.Shared;
 
 /// <summary>
 /// Connections to the seeded demo tenant of a Workspace ONE simulator (standalone, in-process, or mounted in the
-/// portal at /simulator). Only for demo mode and tests: real regions are never pointed here.
+/// portal at /simulator). Test support only, compiled into the integration tests and the benchmarks.
 /// </summary>
-public static class SimulatorConnections
+internal static class SimulatorConnections
 {
     /// <summary>UEM connection to the demo tenant. <paramref name="simulatorBase"/> is e.g. http://localhost:5080/simulator/.</summary>
     public static UemConnection DemoUem(Uri simulatorBase, ClientAuthStyle authStyle = ClientAuthStyle.FormBody)

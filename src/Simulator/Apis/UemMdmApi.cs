@@ -1,0 +1,75 @@
+using System.Globalization;
+using static Portal.Simulator.Apis.SimulatorHttp;
+
+namespace Portal.Simulator.Apis;
+
+/// <summary>The UEM MDM API: device search and device commands.</summary>
+internal static class UemMdmApi
+{
+    internal static void Map(RouteGroupBuilder api, Func<HttpContext, SimulatorState, string> hostKey)
+    {
+        api.MapGet("/mdm/devices/search", (HttpContext http, SimulatorState s) =>
+            UemApi.CallAsync(http, s, hostKey(http, s), SimulatorDemo.PermissionDevicesRead, (tenant, _, version) =>
+            {
+                var q = http.Request.Query;
+                var lgid = ParseInt(q["lgid"], -1);
+                if (lgid >= 0 && tenant.OrganizationGroups.All(o => o.Id != lgid))
+                {
+                    return UemError(400, 6, $"Organization Group with id : {lgid} not found or Admin user does not have access to it.");
+                }
+
+                var devices = tenant.Devices
+                    .Where(d => lgid < 0 || d.OrganizationGroupId == lgid)
+                    .Where(d => string.IsNullOrEmpty(q["user"]) || string.Equals(d.UserName, q["user"], StringComparison.OrdinalIgnoreCase))
+                    .Where(d => string.IsNullOrEmpty(q["platform"]) || string.Equals(d.Platform, q["platform"], StringComparison.OrdinalIgnoreCase))
+                    .Where(d => string.IsNullOrEmpty(q["model"]) || d.Model.Contains(q["model"].ToString(), StringComparison.OrdinalIgnoreCase))
+                    .ToList();
+                var page = ParseInt(q["page"], 0);
+                var pageSize = ParseInt(q["pagesize"], 500);
+                var apiVersion = version >= 2 ? 2 : 1;
+                return Results.Json(new
+                {
+                    Devices = devices.Skip(page * pageSize).Take(pageSize).Select(d => new
+                    {
+                        Id = new { Value = d.Id },
+                        Uuid = d.Uuid,
+                        SerialNumber = d.SerialNumber,
+                        DeviceFriendlyName = d.FriendlyName,
+                        LocationGroupId = new { Id = new { Value = d.OrganizationGroupId } },
+                        LocationGroupName = tenant.OrganizationGroups.First(o => o.Id == d.OrganizationGroupId).Name,
+                        UserName = d.UserName,
+                        Platform = d.Platform,
+                        Model = d.Model,
+                        LastSeen = d.LastSeen.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
+                        EnrollmentStatus = "Enrolled",
+                        ComplianceStatus = d.ComplianceStatus,
+                    }),
+                    Page = page,
+                    PageSize = pageSize,
+                    Total = devices.Count,
+                }, Json, ContentType(apiVersion));
+            }));
+
+        api.MapPost("/mdm/devices/{deviceId}/commands", (HttpContext http, SimulatorState s, string deviceId) =>
+            UemApi.CallAsync(http, s, hostKey(http, s), SimulatorDemo.PermissionDevicesAdvanced, (tenant, token, _) =>
+            {
+                var command = http.Request.Query["command"].ToString();
+                string[] known = ["Lock", "EnterpriseWipe", "DeviceWipe", "DeviceQuery", "ClearPasscode", "SyncDevice", "SoftReset", "Shutdown", "EnterpriseReset"];
+                if (!known.Contains(command, StringComparer.OrdinalIgnoreCase))
+                {
+                    return UemError(422, 422, "Invalid command type");
+                }
+
+                var device = int.TryParse(deviceId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
+                    ? tenant.Devices.FirstOrDefault(d => d.Id == id)
+                    : null;
+                if (device is null)
+                {
+                    return UemError(404, 404, "Device not found for specified id");
+                }
+
+                s.RecordCommand(tenant, new SimCommand(device.Id, command, token.ClientId, s.Time.GetUtcNow()));
+                return Results.StatusCode(202);
+            }));
+    }
+}
