@@ -114,6 +114,8 @@ public sealed class ShellTests(BrowserPortal portal)
     internal static async Task AssertNoSeriousViolationsAsync(IPage page, string pageName)
     {
         // Toasts are measured mid fade-in (opacity animation) and report false contrast failures; their palette is checked on the pages.
+        // A theme switch animates colours for a moment; measuring mid-transition reports contrasts no one sees.
+        await page.WaitForFunctionAsync("() => document.getAnimations().filter(a => a instanceof CSSTransition).every(a => a.playState !== 'running')");
         var results = await page.RunAxe(new AxeRunContext { Exclude = [new AxeSelector(".mud-snackbar")] });
         var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         serious.ShouldBeEmpty($"{pageName}: " + string.Join("; ", serious.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target))}")));

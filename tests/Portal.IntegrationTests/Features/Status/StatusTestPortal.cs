@@ -125,6 +125,19 @@ public sealed class ScriptedProbe : IConnectionProbe
         InterlockedMax(ref _maxInFlight, now);
         var hostNow = _inFlightByHost.AddOrUpdate(host, 1, (_, v) => v + 1);
         _maxByHost.AddOrUpdate(host, hostNow, (_, v) => Math.Max(v, hostNow));
+        // A check leaves the sweeper's hands when it returns or when the sweeper cancels it (its timeout): on a busy
+        // machine the cancelled task may finish a moment after the sweeper has already started the next check.
+        var left = 0;
+        void Leave()
+        {
+            if (Interlocked.Exchange(ref left, 1) == 0)
+            {
+                Interlocked.Decrement(ref _inFlight);
+                _inFlightByHost.AddOrUpdate(host, 0, (_, v) => v - 1);
+            }
+        }
+
+        using var cancelled = ct.Register(Leave);
         try
         {
             var result = _scripts.TryGetValue(tenantId, out var script) ? await script(ct) : [];
@@ -133,8 +146,7 @@ public sealed class ScriptedProbe : IConnectionProbe
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
-            _inFlightByHost.AddOrUpdate(host, 0, (_, v) => v - 1);
+            Leave();
         }
     }
 
