@@ -1,6 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Setup;
 using Portal.Features.Setup.Steps;
+using Portal.Features.Setup.Steps.Automation;
+using Portal.Features.Setup.Steps.Client;
+using Portal.Features.Setup.Steps.Intelligence;
+using Portal.Features.Setup.Steps.Plan;
+using Portal.Features.Setup.Steps.Skip;
+using Portal.Features.Setup.Steps.Summary;
 using Portal.Features.Tenants;
 
 namespace Portal.ComponentTests.Features.Setup;
@@ -144,6 +150,8 @@ public sealed class SetupStepTests : PortalComponentTest
 
         public Task<OrganizationGroupLookup> LookupOrganizationGroupAsync(int tenantId, string groupId, CancellationToken ct = default) =>
             Task.FromResult(new OrganizationGroupLookup(true, "Contoso Ltd", null, "Customer", VerificationReport.OneLine("Organisation group", true, "Found")));
+
+        public Task<StepOutcome> RunStepAsync<TInput>(Guid runId, Guid version, SetupStep step, TInput input, CancellationToken ct = default) => Record(typeof(TInput).Name);
 
         public Task<StepOutcome> ConfirmPlanAsync(Guid runId, Guid version, string groupId, string roleName, CancellationToken ct = default) => Record(nameof(ConfirmPlanAsync));
 
