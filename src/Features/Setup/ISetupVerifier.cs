@@ -46,6 +46,21 @@ public sealed record VerificationReport(IReadOnlyList<VerificationLine> Lines)
 
     public VerificationLine? FirstFailure => Lines.FirstOrDefault(l => !l.Passed);
 
+    /// <summary>The report a completed step stored in its evidence (<c>verification</c>), so a finished step still shows what was verified.</summary>
+    public static VerificationReport? FromEvidence(string? evidenceJson)
+    {
+        if (string.IsNullOrEmpty(evidenceJson))
+        {
+            return null;
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(evidenceJson);
+        return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+            && document.RootElement.TryGetProperty("verification", out var lines) && lines.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? new VerificationReport(System.Text.Json.JsonSerializer.Deserialize<List<VerificationLine>>(lines) ?? [])
+            : null;
+    }
+
     public static VerificationReport OneLine(string layer, bool passed, string summary, string? evidence = null, string? fix = null) =>
         new([new VerificationLine(layer, passed, summary, evidence, fix)]);
 }

@@ -184,7 +184,7 @@ public sealed class StatusService(
 
         var attestations = await db.Set<StatusAttestation>().AsNoTracking().Where(a => a.TenantId == tenantId).OrderByDescending(a => a.AttestedUtc).Take(20)
             .Select(a => new AttestationView(a.AttestedUtc, a.AttestedBy, a.StatusAtAttestation, a.Comment)).ToListAsync(ct);
-        var setup = await setupProgress.StepInProgressByTenantAsync(ct);
+        var setup = await setupProgress.StepInProgressByTenantAsync([tenantId], ct);
         return new StatusDetail(row, item.Snapshot?.Fix, credentials, attestations, setup.GetValueOrDefault(tenantId));
     }
 

@@ -95,9 +95,9 @@ public sealed class StatusSweeper(
     {
         ArgumentNullException.ThrowIfNull(tenantIds);
         Dictionary<int, string> hosts;
+        var ids = tenantIds.Distinct().ToList();
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var ids = tenantIds.Distinct().ToList();
             hosts = (await db.Set<Tenant>().AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.UemApiUrl }).ToListAsync(ct))
                 .ToDictionary(t => t.Id, t => Uri.TryCreate(t.UemApiUrl, UriKind.Absolute, out var u) ? u.Host : "");
         }
@@ -105,7 +105,7 @@ public sealed class StatusSweeper(
         IReadOnlyDictionary<int, string> setup;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            setup = await scope.ServiceProvider.GetRequiredService<ISetupProgress>().StepInProgressByTenantAsync(ct);
+            setup = await scope.ServiceProvider.GetRequiredService<ISetupProgress>().StepInProgressByTenantAsync(ids, ct);
         }
 
         var results = new ConcurrentDictionary<int, ConnectionStatus>();

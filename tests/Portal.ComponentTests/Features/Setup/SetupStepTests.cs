@@ -7,6 +7,7 @@ using Portal.Features.Setup.Steps.Intelligence;
 using Portal.Features.Setup.Steps.Plan;
 using Portal.Features.Setup.Steps.Skip;
 using Portal.Features.Setup.Steps.Summary;
+using Portal.Features.Setup.Steps.Verify;
 using Portal.Features.Tenants;
 
 namespace Portal.ComponentTests.Features.Setup;
@@ -109,6 +110,23 @@ public sealed class SetupStepTests : PortalComponentTest
 
         step.Markup.ShouldContain("Lock Device");
         step.FindAll("button").ShouldNotContain(b => b.TextContent.Contains("Lock the test device", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void VerifyStep_Finished_ShowsWhatWasVerifiedFromTheStoredEvidence()
+    {
+        var snapshot = SnapshotAt(SetupStep.AuthoriseIntelligence);
+        snapshot.Run![SetupStep.VerifyUem].EvidenceJson = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            verification = new[] { new VerificationLine("System info", true, "UEM 2604 answered."), new VerificationLine("Organization group", true, "Found 'Contoso Ltd' (Customer).") },
+        });
+
+        var step = RenderStep<VerifyStep>(SetupStep.VerifyUem, snapshot);
+
+        step.Markup.ShouldContain("System info: passed");
+        step.Markup.ShouldContain("UEM 2604 answered.");
+        step.Markup.ShouldContain("Contoso Ltd");
+        step.Markup.ShouldContain("Verified when the step was done");
     }
 
     [Fact]
