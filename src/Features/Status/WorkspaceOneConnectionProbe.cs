@@ -48,11 +48,11 @@ public sealed class WorkspaceOneConnectionProbe(
     /// <summary>UEM checks → board layers: token; API and role (system info, OG, device search); API key listing.</summary>
     private static IEnumerable<LayerProbeResult> MapUem(IReadOnlyList<IntegrationCheck> checks, double latencyMs)
     {
-        static ConnectionLayer? LayerOf(IntegrationCheck check) => check.Check switch
+        static ConnectionLayer? LayerOf(IntegrationCheck check) => UemChecks.Of(check) switch
         {
-            "Token" => ConnectionLayer.UemToken,
-            "System info" or "Organization group" or "Device search" => ConnectionLayer.UemApi,
-            "API keys" => ConnectionLayer.ApiKey,
+            UemCheck.Token => ConnectionLayer.UemToken,
+            UemCheck.SystemInfo or UemCheck.OrganizationGroup or UemCheck.DeviceSearch => ConnectionLayer.UemApi,
+            UemCheck.ApiKeys => ConnectionLayer.ApiKey,
             _ => null,
         };
 
