@@ -25,22 +25,22 @@ public static class SetupFeature
         services.AddScoped<SetupOverviewQuery>();
         services.AddScoped<Status.ISetupProgress, SetupProgress>();
 
-        // One line per step: its handler, found by the type of its input.
-        services.AddSetupStep<PlanInput, PlanHandler>();
-        services.AddSetupStep<ClientCredentialsInput, ClientCredentialsHandler>();
-        services.AddSetupStep<ApiKeyInput, ApiKeyHandler>();
-        services.AddSetupStep<VerifyInput, VerifyHandler>();
-        services.AddSetupStep<IntelligenceInput, IntelligenceHandler>();
-        services.AddSetupStep<RevealSecretInput, RevealSecretHandler>();
-        services.AddSetupStep<LockDeviceInput, LockDeviceHandler>();
-        services.AddSetupStep<ConfirmInput, ConfirmHandler>();
-        services.AddSetupStep<SkipInput, SkipHandler>();
+        // One line per step: its handler (the pipeline finds it by the type of its input).
+        services.AddSetupStep<PlanHandler>();
+        services.AddSetupStep<ClientCredentialsHandler>();
+        services.AddSetupStep<ApiKeyHandler>();
+        services.AddSetupStep<VerifyHandler>();
+        services.AddSetupStep<IntelligenceHandler>();
+        services.AddSetupStep<RevealSecretHandler>();
+        services.AddSetupStep<LockDeviceHandler>();
+        services.AddSetupStep<ConfirmHandler>();
+        services.AddSetupStep<SkipHandler>();
         return services;
     }
 
-    public static IServiceCollection AddSetupStep<TInput, THandler>(this IServiceCollection services)
-        where THandler : class, ISetupStepHandler<TInput> =>
-        services.AddScoped<ISetupStepHandler<TInput>, THandler>();
+    public static IServiceCollection AddSetupStep<THandler>(this IServiceCollection services)
+        where THandler : class, ISetupStepHandler =>
+        services.AddScoped<ISetupStepHandler, THandler>();
 
     /// <summary>
     /// Demo mode: a tenant on the simulated region, the simulator console and its command log. Outside demo mode the

@@ -100,7 +100,8 @@ public sealed class SetupService(
     }
 
     /// <summary>Runs any registered step handler: a new step needs no method here.</summary>
-    public Task<StepOutcome> RunStepAsync<TInput>(Guid runId, Guid version, SetupStep step, TInput input, CancellationToken ct = default) =>
+    public Task<StepOutcome> RunStepAsync<TInput>(Guid runId, Guid version, SetupStep step, TInput input, CancellationToken ct = default)
+        where TInput : notnull =>
         pipeline.RunAsync(runId, version, step, input, ct);
 
     public Task<StepOutcome> ConfirmPlanAsync(Guid runId, Guid version, string groupId, string roleName, CancellationToken ct = default) =>

@@ -8,17 +8,35 @@ namespace Portal.Features.Setup.Pipeline;
 /// <summary>
 /// One runbook action. The <see cref="SetupStepPipeline"/> has already found the run in the user's scope, checked its
 /// version (and its order, unless <see cref="ChecksOrder"/> is off) and read the tenant and its credentials once; the
-/// handler does the step's own work and says what to record.
+/// handler does the step's own work and says what to record. The pipeline picks the handler by the type of its input.
 /// </summary>
-public interface ISetupStepHandler<in TInput>
+public abstract class SetupStepHandler<TInput> : ISetupStepHandler
 {
     /// <summary>False for actions that are not "work on this step" (skipping, revealing): they check their own rules.</summary>
-    bool ChecksOrder => true;
+    public virtual bool ChecksOrder => true;
+
+    public Type InputType => typeof(TInput);
 
     /// <summary>Input and step checks that need no remote call; an error message or null.</summary>
-    string? Validate(SetupStep step, TInput input);
+    public abstract string? Validate(SetupStep step, TInput input);
 
-    Task<StepDecision> HandleAsync(StepContext context, TInput input, CancellationToken ct);
+    public abstract Task<StepDecision> HandleAsync(StepContext context, TInput input, CancellationToken ct);
+
+    string? ISetupStepHandler.Validate(SetupStep step, object input) => Validate(step, (TInput)input);
+
+    Task<StepDecision> ISetupStepHandler.HandleAsync(StepContext context, object input, CancellationToken ct) => HandleAsync(context, (TInput)input, ct);
+}
+
+/// <summary>What the pipeline sees of a handler (write handlers as <see cref="SetupStepHandler{TInput}"/>).</summary>
+public interface ISetupStepHandler
+{
+    Type InputType { get; }
+
+    bool ChecksOrder { get; }
+
+    string? Validate(SetupStep step, object input);
+
+    Task<StepDecision> HandleAsync(StepContext context, object input, CancellationToken ct);
 }
 
 /// <summary>What a handler decided: refuse, complete the step with evidence, or save a change it made to the run.</summary>

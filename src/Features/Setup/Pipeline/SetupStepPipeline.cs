@@ -14,7 +14,7 @@ namespace Portal.Features.Setup.Pipeline;
 /// </summary>
 public sealed class SetupStepPipeline(
     IDbContextFactory<PortalDbContext> dbFactory,
-    IServiceProvider handlers,
+    IEnumerable<ISetupStepHandler> handlers,
     TenantSecretsService secrets,
     TenantScope scope,
     CurrentUser currentUser,
@@ -28,8 +28,10 @@ public sealed class SetupStepPipeline(
 
     /// <summary>Runs <paramref name="step"/> with the handler registered for <typeparamref name="TInput"/>.</summary>
     public async Task<StepOutcome> RunAsync<TInput>(Guid runId, Guid version, SetupStep step, TInput input, CancellationToken ct)
+        where TInput : notnull
     {
-        var handler = handlers.GetRequiredService<ISetupStepHandler<TInput>>();
+        var handler = handlers.SingleOrDefault(h => h.InputType == typeof(TInput))
+            ?? throw new InvalidOperationException($"No setup step handler is registered for {typeof(TInput).Name} (SetupFeature.AddSetupStep).");
         var actor = await RequireRunnerAsync(currentUser);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var run = await db.Set<SetupRun>().Include(r => r.Steps).FirstOrDefaultAsync(r => r.Id == runId, ct);

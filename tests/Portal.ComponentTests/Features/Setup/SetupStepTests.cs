@@ -169,7 +169,8 @@ public sealed class SetupStepTests : PortalComponentTest
         public Task<OrganizationGroupLookup> LookupOrganizationGroupAsync(int tenantId, string groupId, CancellationToken ct = default) =>
             Task.FromResult(new OrganizationGroupLookup(true, "Contoso Ltd", null, "Customer", VerificationReport.OneLine("Organisation group", true, "Found")));
 
-        public Task<StepOutcome> RunStepAsync<TInput>(Guid runId, Guid version, SetupStep step, TInput input, CancellationToken ct = default) => Record(typeof(TInput).Name);
+        public Task<StepOutcome> RunStepAsync<TInput>(Guid runId, Guid version, SetupStep step, TInput input, CancellationToken ct = default)
+            where TInput : notnull => Record(typeof(TInput).Name);
 
         public Task<StepOutcome> ConfirmPlanAsync(Guid runId, Guid version, string groupId, string roleName, CancellationToken ct = default) => Record(nameof(ConfirmPlanAsync));
 

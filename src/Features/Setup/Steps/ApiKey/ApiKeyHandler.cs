@@ -7,11 +7,11 @@ namespace Portal.Features.Setup.Steps.ApiKey;
 public sealed record ApiKeyInput(string ApiKey);
 
 /// <summary>Step 3: verify the pasted REST API key with the stored client, then store it.</summary>
-public sealed class ApiKeyHandler(ISetupVerifier verifier, TenantService tenants) : ISetupStepHandler<ApiKeyInput>
+public sealed class ApiKeyHandler(ISetupVerifier verifier, TenantService tenants) : SetupStepHandler<ApiKeyInput>
 {
     private const string Field = "REST API key";
 
-    public string? Validate(SetupStep step, ApiKeyInput input)
+    public override string? Validate(SetupStep step, ApiKeyInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var check = SecretRules.Check(Field, input.ApiKey);
@@ -20,7 +20,7 @@ public sealed class ApiKeyHandler(ISetupVerifier verifier, TenantService tenants
             : null;
     }
 
-    public async Task<StepDecision> HandleAsync(StepContext context, ApiKeyInput input, CancellationToken ct)
+    public override async Task<StepDecision> HandleAsync(StepContext context, ApiKeyInput input, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);

@@ -6,9 +6,9 @@ namespace Portal.Features.Setup.Steps.Automation;
 public sealed record LockDeviceInput(string SerialNumber, string Confirmation);
 
 /// <summary>Step 6: lock the test device; the user types the serial number twice (confirmation).</summary>
-public sealed class LockDeviceHandler(ISetupVerifier verifier) : ISetupStepHandler<LockDeviceInput>
+public sealed class LockDeviceHandler(ISetupVerifier verifier) : SetupStepHandler<LockDeviceInput>
 {
-    public string? Validate(SetupStep step, LockDeviceInput input)
+    public override string? Validate(SetupStep step, LockDeviceInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var serial = input.SerialNumber.Trim();
@@ -22,7 +22,7 @@ public sealed class LockDeviceHandler(ISetupVerifier verifier) : ISetupStepHandl
             : "Confirmation: type the same serial number again to confirm the lock command.";
     }
 
-    public async Task<StepDecision> HandleAsync(StepContext context, LockDeviceInput input, CancellationToken ct)
+    public override async Task<StepDecision> HandleAsync(StepContext context, LockDeviceInput input, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);

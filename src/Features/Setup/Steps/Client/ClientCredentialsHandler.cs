@@ -7,9 +7,9 @@ namespace Portal.Features.Setup.Steps.Client;
 public sealed record ClientCredentialsInput(string ClientId, string ClientSecret);
 
 /// <summary>Step 2 (and rotation step 1): exchange the pasted credentials for a token first; store them only if that works.</summary>
-public sealed class ClientCredentialsHandler(ISetupVerifier verifier, TenantService tenants) : ISetupStepHandler<ClientCredentialsInput>
+public sealed class ClientCredentialsHandler(ISetupVerifier verifier, TenantService tenants) : SetupStepHandler<ClientCredentialsInput>
 {
-    public string? Validate(SetupStep step, ClientCredentialsInput input)
+    public override string? Validate(SetupStep step, ClientCredentialsInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (step is not (SetupStep.CreateOAuthClient or SetupStep.CreateReplacementClient))
@@ -29,7 +29,7 @@ public sealed class ClientCredentialsHandler(ISetupVerifier verifier, TenantServ
             : null;
     }
 
-    public async Task<StepDecision> HandleAsync(StepContext context, ClientCredentialsInput input, CancellationToken ct)
+    public override async Task<StepDecision> HandleAsync(StepContext context, ClientCredentialsInput input, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);

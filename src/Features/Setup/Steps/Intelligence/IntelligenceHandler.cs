@@ -5,15 +5,15 @@ namespace Portal.Features.Setup.Steps.Intelligence;
 public sealed record IntelligenceInput(bool AuthorisedConfirmed);
 
 /// <summary>Step 5 (and rotation step 3): the user confirms Intelligence shows "Authorised"; API access is verified when a service account is stored.</summary>
-public sealed class IntelligenceHandler(ISetupVerifier verifier) : ISetupStepHandler<IntelligenceInput>
+public sealed class IntelligenceHandler(ISetupVerifier verifier) : SetupStepHandler<IntelligenceInput>
 {
-    public string? Validate(SetupStep step, IntelligenceInput input)
+    public override string? Validate(SetupStep step, IntelligenceInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         return input.AuthorisedConfirmed ? null : "Confirm that Intelligence shows the integration as Authorised (green tick).";
     }
 
-    public async Task<StepDecision> HandleAsync(StepContext context, IntelligenceInput input, CancellationToken ct)
+    public override async Task<StepDecision> HandleAsync(StepContext context, IntelligenceInput input, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         VerificationReport? report = null;

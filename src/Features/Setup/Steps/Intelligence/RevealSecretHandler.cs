@@ -7,13 +7,13 @@ namespace Portal.Features.Setup.Steps.Intelligence;
 public sealed record RevealSecretInput(Action<string> Revealed);
 
 /// <summary>Re-reveals the stored client secret once per run, to the user on the Intelligence step; audited.</summary>
-public sealed class RevealSecretHandler : ISetupStepHandler<RevealSecretInput>
+public sealed class RevealSecretHandler : SetupStepHandler<RevealSecretInput>
 {
-    public bool ChecksOrder => false;
+    public override bool ChecksOrder => false;
 
-    public string? Validate(SetupStep step, RevealSecretInput input) => null;
+    public override string? Validate(SetupStep step, RevealSecretInput input) => null;
 
-    public async Task<StepDecision> HandleAsync(StepContext context, RevealSecretInput input, CancellationToken ct)
+    public override async Task<StepDecision> HandleAsync(StepContext context, RevealSecretInput input, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);

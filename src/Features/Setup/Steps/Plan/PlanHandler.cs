@@ -7,9 +7,9 @@ namespace Portal.Features.Setup.Steps.Plan;
 public sealed record PlanInput(string GroupId, string RoleName);
 
 /// <summary>Step 1: the OG must exist and be Customer type; the role name is recorded as guidance evidence.</summary>
-public sealed class PlanHandler(ISetupVerifier verifier, TenantService tenants) : ISetupStepHandler<PlanInput>
+public sealed class PlanHandler(ISetupVerifier verifier, TenantService tenants) : SetupStepHandler<PlanInput>
 {
-    public string? Validate(SetupStep step, PlanInput input)
+    public override string? Validate(SetupStep step, PlanInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (string.IsNullOrWhiteSpace(input.RoleName) || input.RoleName.Trim().Length > 100)
@@ -22,7 +22,7 @@ public sealed class PlanHandler(ISetupVerifier verifier, TenantService tenants) 
             : null;
     }
 
-    public async Task<StepDecision> HandleAsync(StepContext context, PlanInput input, CancellationToken ct)
+    public override async Task<StepDecision> HandleAsync(StepContext context, PlanInput input, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);

@@ -6,13 +6,13 @@ namespace Portal.Features.Setup.Steps.Skip;
 public sealed record SkipInput(string Reason);
 
 /// <summary>"Already done in console": only the current step, only with a reason (the run checks both); audited.</summary>
-public sealed class SkipHandler : ISetupStepHandler<SkipInput>
+public sealed class SkipHandler : SetupStepHandler<SkipInput>
 {
-    public bool ChecksOrder => false;
+    public override bool ChecksOrder => false;
 
-    public string? Validate(SetupStep step, SkipInput input) => null;
+    public override string? Validate(SetupStep step, SkipInput input) => null;
 
-    public Task<StepDecision> HandleAsync(StepContext context, SkipInput input, CancellationToken ct)
+    public override Task<StepDecision> HandleAsync(StepContext context, SkipInput input, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);

@@ -6,12 +6,12 @@ namespace Portal.Features.Setup.Steps.Verify;
 public sealed record VerifyInput;
 
 /// <summary>Steps whose proof is a verification over the APIs: UEM end to end, and after the switch also Intelligence.</summary>
-public sealed class VerifyHandler(ISetupVerifier verifier) : ISetupStepHandler<VerifyInput>
+public sealed class VerifyHandler(ISetupVerifier verifier) : SetupStepHandler<VerifyInput>
 {
-    public string? Validate(SetupStep step, VerifyInput input) =>
+    public override string? Validate(SetupStep step, VerifyInput input) =>
         step is SetupStep.VerifyUem or SetupStep.VerifyReplacementClient or SetupStep.VerifyAfterSwitch ? null : "This step is confirmed, not verified.";
 
-    public async Task<StepDecision> HandleAsync(StepContext context, VerifyInput input, CancellationToken ct)
+    public override async Task<StepDecision> HandleAsync(StepContext context, VerifyInput input, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var credentials = await context.UseSecretsAsync("wizard verification", ct);
