@@ -23,7 +23,7 @@ public static class PortalFeatures
         builder.Services.AddPreferencesFeature();
         builder.Services.AddRegionsFeature();
         builder.Services.AddTenantsFeature();
-        builder.Services.AddDemoMode();
+        builder.Services.AddDemoMode(builder.Configuration);
         builder.Services.AddEvidenceFeature();
         builder.Services.AddStatusFeature();
         builder.Services.AddHomeFeature();

@@ -1,3 +1,6 @@
+using Portal.Features.Tenants;
+using Portal.Integrations.Uem;
+
 namespace Portal.Features.Setup;
 
 /// <summary>
@@ -6,23 +9,32 @@ namespace Portal.Features.Setup;
 /// </summary>
 public interface ISetupVerifier
 {
-    /// <summary>Step 1: find the organisation group by its Group ID (must be Customer type).</summary>
-    Task<OrganizationGroupLookup> LookupOrganizationGroupAsync(int tenantId, string groupId, CancellationToken cancellationToken);
+    /// <summary>Step 1: find the organisation group by its Group ID (must be Customer type); not verifiable without a stored client.</summary>
+    Task<OrganizationGroupLookup> LookupOrganizationGroupAsync(UemConnection? connection, string groupId, CancellationToken cancellationToken);
 
     /// <summary>Step 2: exchange pasted credentials for a token against the tenant's token URL, before anything is stored.</summary>
-    Task<VerificationReport> VerifyClientCredentialsAsync(int tenantId, string clientId, string clientSecret, CancellationToken cancellationToken);
+    Task<VerificationReport> VerifyClientCredentialsAsync(UemConnection pasted, CancellationToken cancellationToken);
 
-    /// <summary>Step 3: an authenticated call with the stored key, and the api-keys listing where permitted.</summary>
-    Task<VerificationReport> VerifyApiKeyAsync(int tenantId, string apiKey, CancellationToken cancellationToken);
+    /// <summary>Step 3: an authenticated call with the pasted key, and the api-keys listing where permitted.</summary>
+    Task<VerificationReport> VerifyApiKeyAsync(UemConnection? connection, CancellationToken cancellationToken);
 
     /// <summary>Step 4: token → system/info → OG lookup → device search, one line per layer.</summary>
-    Task<VerificationReport> VerifyUemEndToEndAsync(int tenantId, CancellationToken cancellationToken);
+    Task<VerificationReport> VerifyUemEndToEndAsync(UemConnection? connection, CancellationToken cancellationToken);
 
     /// <summary>Step 5: Intelligence API access for the tenant's region and the OG's Intelligence opt-in.</summary>
-    Task<VerificationReport> VerifyIntelligenceAsync(int tenantId, CancellationToken cancellationToken);
+    Task<VerificationReport> VerifyIntelligenceAsync(TenantApiCredentials credentials, CancellationToken cancellationToken);
 
     /// <summary>Step 6: lock the test device with the given serial number (the user typed it to confirm).</summary>
-    Task<VerificationReport> LockTestDeviceAsync(int tenantId, string serialNumber, CancellationToken cancellationToken);
+    Task<VerificationReport> LockTestDeviceAsync(UemConnection? connection, string serialNumber, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Optional extra evidence after a device command (the demo's simulator confirms it recorded the command). None is
+/// registered outside demo mode.
+/// </summary>
+public interface IDeviceCommandWitness
+{
+    VerificationLine? Witness(UemConnection connection, long deviceId, string command);
 }
 
 /// <summary>One layer of a verification, shown as a line with a tick or a cross and its evidence.</summary>
@@ -33,6 +45,21 @@ public sealed record VerificationReport(IReadOnlyList<VerificationLine> Lines)
     public bool Passed => Lines.Count > 0 && Lines.All(l => l.Passed);
 
     public VerificationLine? FirstFailure => Lines.FirstOrDefault(l => !l.Passed);
+
+    /// <summary>The report a completed step stored in its evidence (<c>verification</c>), so a finished step still shows what was verified.</summary>
+    public static VerificationReport? FromEvidence(string? evidenceJson)
+    {
+        if (string.IsNullOrEmpty(evidenceJson))
+        {
+            return null;
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(evidenceJson);
+        return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+            && document.RootElement.TryGetProperty("verification", out var lines) && lines.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? new VerificationReport(System.Text.Json.JsonSerializer.Deserialize<List<VerificationLine>>(lines) ?? [])
+            : null;
+    }
 
     public static VerificationReport OneLine(string layer, bool passed, string summary, string? evidence = null, string? fix = null) =>
         new([new VerificationLine(layer, passed, summary, evidence, fix)]);

@@ -9,6 +9,10 @@ public interface ISetupWorkflow
 
     Task<OrganizationGroupLookup> LookupOrganizationGroupAsync(int tenantId, string groupId, CancellationToken ct = default);
 
+    /// <summary>Any step whose handler is registered for <typeparamref name="TInput"/> (see <c>SetupFeature.AddSetupStep</c>).</summary>
+    Task<StepOutcome> RunStepAsync<TInput>(Guid runId, Guid version, SetupStep step, TInput input, CancellationToken ct = default)
+        where TInput : notnull;
+
     Task<StepOutcome> ConfirmPlanAsync(Guid runId, Guid version, string groupId, string roleName, CancellationToken ct = default);
 
     Task<StepOutcome> SubmitClientCredentialsAsync(Guid runId, Guid version, SetupStep step, string clientId, string clientSecret, CancellationToken ct = default);

@@ -23,6 +23,20 @@ public sealed record SetupSnapshot(
     public bool IsSimulated { get; init; }
 
     public SecretStatus? Secret(TenantSecretKind kind) => Secrets.FirstOrDefault(s => s.Kind == kind);
+
+    /// <summary>Built from what an action already read: the tenant row, its credentials (secret states) and the run.</summary>
+    public static SetupSnapshot Of(Tenant tenant, TenantApiCredentials credentials, SetupRun? run, bool canRun)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(credentials);
+        return new SetupSnapshot(
+            tenant.Id, tenant.DisplayName, tenant.CustomerReference, tenant.UemConsoleUrl, tenant.UemApiUrl, credentials.UemTokenUrl,
+            tenant.OrganizationGroupId, tenant.OrganizationGroupName, tenant.OAuthClientId, credentials.IntelligenceRegionCode,
+            credentials.HasIntelligenceAccount, credentials.Statuses, run, canRun)
+        {
+            IsSimulated = credentials.UemRegionKind == Regions.RegionKind.Simulated,
+        };
+    }
 }
 
 /// <summary>The result of a wizard action: success or a message, the verification report if any, and the fresh state.</summary>

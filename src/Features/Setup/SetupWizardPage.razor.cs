@@ -8,6 +8,7 @@ public partial class SetupWizardPage
     private SetupSnapshot? _snapshot;
     private SetupStep? _selected;
     private string? _message;
+    private (SetupStep Step, VerificationReport Report)? _lastReport;
     private bool _loading = true;
 
     [Parameter]
@@ -47,6 +48,8 @@ public partial class SetupWizardPage
 
     private Task OnOutcomeAsync(StepOutcome outcome)
     {
+        // Kept across the re-created step component, so the user sees what was just verified.
+        _lastReport = outcome.Report is { } report ? (Shown, report) : null;
         if (outcome.Snapshot is not null)
         {
             var advanced = outcome.Succeeded && outcome.Snapshot.Run?.CurrentStep != _snapshot?.Run?.CurrentStep;
@@ -65,6 +68,8 @@ public partial class SetupWizardPage
 
         return Task.CompletedTask;
     }
+
+    private VerificationReport? ReportFor(SetupStep step) => _lastReport is { } last && last.Step == step ? last.Report : null;
 
     private static string StateText(SetupStepRecord record) => record.State switch
     {

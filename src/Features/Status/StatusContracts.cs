@@ -16,15 +16,15 @@ public sealed record LayerProbeResult(
     string? ErrorCode,
     string? EvidenceJson);
 
-/// <summary>Which tenants have an unfinished setup run (tenant id → step name); implemented by the setup feature.</summary>
+/// <summary>Which of the given tenants have an unfinished setup run (tenant id → step name); implemented by the setup feature.</summary>
 public interface ISetupProgress
 {
-    Task<IReadOnlyDictionary<int, string>> StepInProgressByTenantAsync(CancellationToken ct);
+    Task<IReadOnlyDictionary<int, string>> StepInProgressByTenantAsync(IReadOnlyCollection<int> tenantIds, CancellationToken ct);
 }
 
 /// <summary>Used when the setup feature is not registered (e.g. component tests of the board): no run in progress.</summary>
 public sealed class NoSetupProgress : ISetupProgress
 {
-    public Task<IReadOnlyDictionary<int, string>> StepInProgressByTenantAsync(CancellationToken ct) =>
+    public Task<IReadOnlyDictionary<int, string>> StepInProgressByTenantAsync(IReadOnlyCollection<int> tenantIds, CancellationToken ct) =>
         Task.FromResult<IReadOnlyDictionary<int, string>>(new Dictionary<int, string>());
 }

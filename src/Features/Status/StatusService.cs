@@ -184,7 +184,7 @@ public sealed class StatusService(
 
         var attestations = await db.Set<StatusAttestation>().AsNoTracking().Where(a => a.TenantId == tenantId).OrderByDescending(a => a.AttestedUtc).Take(20)
             .Select(a => new AttestationView(a.AttestedUtc, a.AttestedBy, a.StatusAtAttestation, a.Comment)).ToListAsync(ct);
-        var setup = await setupProgress.StepInProgressByTenantAsync(ct);
+        var setup = await setupProgress.StepInProgressByTenantAsync([tenantId], ct);
         return new StatusDetail(row, item.Snapshot?.Fix, credentials, attestations, setup.GetValueOrDefault(tenantId));
     }
 
@@ -212,10 +212,14 @@ public sealed class StatusService(
         await currentUser.RequireAnyRoleAsync(CheckRoles);
         var filter = await scope.GetAsync(ct);
         List<int> allowed;
+        string? onlyName;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var ids = tenantIds.Distinct().ToList();
-            allowed = await filter.Apply(db.Set<Tenant>().AsNoTracking()).Where(t => ids.Contains(t.Id) && !t.IsArchived).Select(t => t.Id).ToListAsync(ct);
+            var visible = await filter.Apply(db.Set<Tenant>().AsNoTracking()).Where(t => ids.Contains(t.Id) && !t.IsArchived)
+                .Select(t => new { t.Id, t.DisplayName }).ToListAsync(ct);
+            allowed = visible.Select(t => t.Id).ToList();
+            onlyName = visible.Count == 1 ? visible[0].DisplayName : null;
             foreach (var denied in ids.Except(allowed))
             {
                 if (await db.Set<Tenant>().AnyAsync(t => t.Id == denied, ct))
@@ -231,7 +235,8 @@ public sealed class StatusService(
         }
 
         await audit.WriteAsync(new AuditEvent("status.check-now", AuditOutcome.Success, allowed.Count == 1 ? allowed[0] : null,
-            new Dictionary<string, string?> { ["tenants"] = string.Join(",", allowed.Select(i => i.ToString(CultureInfo.InvariantCulture))) }), ct);
+            new Dictionary<string, string?> { ["tenants"] = string.Join(",", allowed.Select(i => i.ToString(CultureInfo.InvariantCulture))) })
+        { TenantName = onlyName }, ct);
         var statuses = await sweeper.SweepAsync(allowed, ct);
         var failing = statuses.Values.Count(s => s is ConnectionStatus.Failing or ConnectionStatus.NeedsReauthorisation);
         return StatusActionResult.Ok(allowed.Count == 1

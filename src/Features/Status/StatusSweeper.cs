@@ -95,9 +95,9 @@ public sealed class StatusSweeper(
     {
         ArgumentNullException.ThrowIfNull(tenantIds);
         Dictionary<int, string> hosts;
+        var ids = tenantIds.Distinct().ToList();
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var ids = tenantIds.Distinct().ToList();
             hosts = (await db.Set<Tenant>().AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.UemApiUrl }).ToListAsync(ct))
                 .ToDictionary(t => t.Id, t => Uri.TryCreate(t.UemApiUrl, UriKind.Absolute, out var u) ? u.Host : "");
         }
@@ -105,7 +105,7 @@ public sealed class StatusSweeper(
         IReadOnlyDictionary<int, string> setup;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            setup = await scope.ServiceProvider.GetRequiredService<ISetupProgress>().StepInProgressByTenantAsync(ct);
+            setup = await scope.ServiceProvider.GetRequiredService<ISetupProgress>().StepInProgressByTenantAsync(ids, ct);
         }
 
         var results = new ConcurrentDictionary<int, ConnectionStatus>();
@@ -190,14 +190,16 @@ public sealed class StatusSweeper(
             return (ConnectionStatus.NotConfigured, false);
         }
 
-        db.AddRange(probed.Select(r => new CheckResult
+        var earlier = await StatusQueries.LatestPerLayerAsync(db, [tenantId], 1, ct);
+        var fresh = probed.Select(r => new CheckResult
         {
             TenantId = tenantId, Layer = r.Layer, Outcome = r.Outcome, Diagnosis = Truncate(r.Diagnosis, 1000), Fix = r.Fix is null ? null : Truncate(r.Fix, 1000),
             LatencyMs = r.LatencyMs, ErrorCode = r.ErrorCode is null ? null : Truncate(r.ErrorCode, 100), EvidenceJson = r.EvidenceJson, CheckedUtc = now,
-        }));
-        await db.SaveChangesAsync(ct);
+        }).ToList();
+        db.AddRange(fresh);
 
-        var latest = await StatusQueries.LatestPerLayerAsync(db, [tenantId], 1, ct);
+        // The newest result of each layer: this check's where it probed the layer, the earlier one elsewhere (saved below with the snapshot).
+        var latest = fresh.Concat(earlier.Where(e => fresh.All(f => f.Layer != e.Layer))).ToList();
         var secrets = await db.Set<TenantSecret>().AsNoTracking().Where(s => s.TenantId == tenantId)
             .Select(s => new { s.Kind, s.SecretSetUtc }).ToListAsync(ct);
         var configured = secrets.Any(s => s.Kind == TenantSecretKind.UemClientSecret);

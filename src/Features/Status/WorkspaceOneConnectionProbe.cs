@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Portal.Data;
-using Portal.Features.Regions;
 using Portal.Features.Tenants;
 using Portal.Integrations;
 using Portal.Integrations.Intelligence;
@@ -17,8 +14,6 @@ namespace Portal.Features.Status;
 /// </summary>
 public sealed class WorkspaceOneConnectionProbe(
     TenantSecretsService secrets,
-    IDbContextFactory<PortalDbContext> dbFactory,
-    RegionService regions,
     UemConnectionVerifier uemVerifier,
     IntelligenceConnectionVerifier intelligenceVerifier) : IConnectionProbe
 {
@@ -28,31 +23,21 @@ public sealed class WorkspaceOneConnectionProbe(
     public async Task<IReadOnlyList<LayerProbeResult>> ProbeAsync(int tenantId, CancellationToken ct)
     {
         var credentials = await secrets.GetForBackgroundJobAsync(tenantId, "status-sweep", ct);
-        if (credentials?.OAuthClientId is null || credentials.UemClientSecret is null)
+        if (credentials?.UemConnection() is not { } connection)
         {
             return []; // not configured (or secrets unreadable): nothing to probe
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var details = await db.Set<Tenant>().AsNoTracking().Where(t => t.Id == tenantId)
-            .Select(t => new { t.OrganizationGroupId, t.UemRegionId }).FirstOrDefaultAsync(ct);
-        var region = details is null ? null : await regions.GetAsync(details.UemRegionId, ct);
-        var connection = new UemConnection(
-            new Uri(credentials.UemTokenUrl), new Uri(credentials.UemApiUrl), credentials.OAuthClientId, SecretString.Create(credentials.UemClientSecret.Reveal()),
-            credentials.UemApiKey is { } key ? SecretString.Create(key.Reveal()) : null,
-            details?.OrganizationGroupId, region is { IsUnchecked: false } ? region.Code : null);
         var results = new List<LayerProbeResult>();
         var watch = Stopwatch.StartNew();
         var checks = await uemVerifier.VerifyAsync(connection, new UemVerifyOptions(IncludeDeviceSearch: true), ct);
         var uemLatency = watch.Elapsed.TotalMilliseconds;
         results.AddRange(MapUem(checks, uemLatency));
 
-        if (credentials.IntelligenceClientSecret is { } intelligenceSecret && credentials.IntelligenceClientId is { } intelligenceId
-            && credentials.IntelligenceTokenUrl is { } tokenUrl && credentials.IntelligenceApiUrl is { } apiUrl)
+        if (credentials.IntelligenceConnection() is { } intelligenceConnection)
         {
             watch.Restart();
-            var intelligence = await intelligenceVerifier.VerifyAsync(
-                new IntelligenceConnection(new Uri(tokenUrl), new Uri(apiUrl), intelligenceId, SecretString.Create(intelligenceSecret.Reveal())), ct);
+            var intelligence = await intelligenceVerifier.VerifyAsync(intelligenceConnection, ct);
             var failure = intelligence.FirstOrDefault(c => !c.Ok);
             results.Add(ToResult(ConnectionLayer.Intelligence, failure ?? (intelligence.Count > 0 ? intelligence[^1] : null), watch.Elapsed.TotalMilliseconds));
         }
@@ -63,11 +48,11 @@ public sealed class WorkspaceOneConnectionProbe(
     /// <summary>UEM checks → board layers: token; API and role (system info, OG, device search); API key listing.</summary>
     private static IEnumerable<LayerProbeResult> MapUem(IReadOnlyList<IntegrationCheck> checks, double latencyMs)
     {
-        static ConnectionLayer? LayerOf(IntegrationCheck check) => check.Check switch
+        static ConnectionLayer? LayerOf(IntegrationCheck check) => UemChecks.Of(check) switch
         {
-            "Token" => ConnectionLayer.UemToken,
-            "System info" or "Organization group" or "Device search" => ConnectionLayer.UemApi,
-            "API keys" => ConnectionLayer.ApiKey,
+            UemCheck.Token => ConnectionLayer.UemToken,
+            UemCheck.SystemInfo or UemCheck.OrganizationGroup or UemCheck.DeviceSearch => ConnectionLayer.UemApi,
+            UemCheck.ApiKeys => ConnectionLayer.ApiKey,
             _ => null,
         };
 

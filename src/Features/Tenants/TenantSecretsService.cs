@@ -5,50 +5,9 @@ using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Regions;
 using Portal.Features.Users;
-using Portal.Hosting;
+using Portal.Integrations;
 
 namespace Portal.Features.Tenants;
-
-/// <summary>
-/// A decrypted secret for an outgoing API call. It never renders or logs: <see cref="ToString"/> and
-/// the log destructuring policy (<see cref="ISensitiveValue"/>) show only the fingerprint.
-/// </summary>
-public sealed class SecretText(string value) : ISensitiveValue
-{
-    /// <summary>The plaintext, for the Authorization header of an API call only.</summary>
-    public string Reveal() => value;
-
-    public string Fingerprint { get; } = SecretRules.Fingerprint(value);
-
-    public override string ToString() => $"***({Fingerprint})";
-}
-
-/// <summary>
-/// What the wizard/verifier needs to call UEM and Intelligence for one tenant. <c>UnreadableSecrets</c> lists secrets
-/// stored with a key ring this server does not have: they are null here and must be re-entered.
-/// </summary>
-public sealed record TenantApiCredentials(
-    int TenantId,
-    string TenantName,
-    RegionKind UemRegionKind,
-    string UemTokenUrl,
-    string UemApiUrl,
-    string? OAuthClientId,
-    SecretText? UemClientSecret,
-    SecretText? UemApiKey,
-    string? IntelligenceTokenUrl,
-    string? IntelligenceApiUrl,
-    string? IntelligenceClientId,
-    SecretText? IntelligenceClientSecret,
-    IReadOnlyList<TenantSecretKind> UnreadableSecrets)
-{
-    public bool SecretsReadable => UnreadableSecrets.Count == 0;
-
-    public string? UnreadableMessage => SecretsReadable
-        ? null
-        : $"Secrets cannot be decrypted ({string.Join(", ", UnreadableSecrets.Select(TenantEditModel.SecretLabel))}): " +
-          "the server's data-protection key ring changed. Re-enter them on the tenant page.";
-}
 
 /// <summary>
 /// Encrypts tenant secrets with ASP.NET Core Data Protection and hands plaintext only to server-side API callers.
@@ -118,6 +77,34 @@ public sealed class TenantSecretsService(
         }
     }
 
+    /// <summary>
+    /// Credentials of a tenant the caller already read within the user's scope (the setup pipeline): each secret is
+    /// decrypted once, for the API call and for its display state. Not audited here: the caller audits the use
+    /// (<see cref="AuditUseAsync"/>) when it calls an API with them.
+    /// </summary>
+    public async Task<TenantApiCredentials> ReadAsync(Tenant tenant, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Set<TenantSecret>().AsNoTracking().Where(s => s.TenantId == tenant.Id).ToListAsync(ct);
+        return await DecryptAsync(tenant, rows, ct);
+    }
+
+    /// <summary>Records that the secrets are used for an API call (fingerprints only).</summary>
+    public Task AuditUseAsync(TenantApiCredentials credentials, string actor, string purpose, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        return audit.WriteAsync(new AuditEvent("tenant.secrets.use", credentials.SecretsReadable ? AuditOutcome.Success : AuditOutcome.Failure, credentials.TenantId,
+            new Dictionary<string, string?>
+            {
+                ["user"] = actor,
+                ["purpose"] = purpose,
+                ["fingerprints"] = string.Join(",", credentials.Statuses.Where(s => s.IsSet).Select(s => $"{s.Kind}={s.Fingerprint}")),
+                ["unreadable"] = credentials.SecretsReadable ? null : string.Join(",", credentials.UnreadableSecrets),
+            })
+        { TenantName = credentials.TenantName }, ct);
+    }
+
     private async Task<TenantApiCredentials?> LoadAsync(int tenantId, TenantScopeFilter filter, string actor, string purpose, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -133,41 +120,51 @@ public sealed class TenantSecretsService(
         }
 
         var rows = await db.Set<TenantSecret>().AsNoTracking().Where(s => s.TenantId == tenantId).ToListAsync(ct);
+        var credentials = await DecryptAsync(tenant, rows, ct);
+        await AuditUseAsync(credentials, actor, purpose, ct);
+        return credentials;
+    }
+
+    private async Task<TenantApiCredentials> DecryptAsync(Tenant tenant, IReadOnlyList<TenantSecret> rows, CancellationToken ct)
+    {
         var unreadable = new List<TenantSecretKind>();
-        SecretText? Get(TenantSecretKind kind)
+        var statuses = new List<SecretStatus>();
+        var values = new Dictionary<TenantSecretKind, SecretString>();
+        foreach (var kind in Enum.GetValues<TenantSecretKind>())
         {
             var row = rows.FirstOrDefault(r => r.Kind == kind);
             if (row is null)
             {
-                return null;
+                statuses.Add(new SecretStatus(kind, false, null, null, null, true));
+                continue;
             }
 
             var plain = TryUnprotect(row.ProtectedValue);
+            statuses.Add(new SecretStatus(kind, true, row.Fingerprint, row.SetBy, row.SecretSetUtc, plain is not null));
             if (plain is null)
             {
                 unreadable.Add(kind);
-                return null;
             }
-
-            return new SecretText(plain);
+            else
+            {
+                values[kind] = SecretString.Create(plain);
+            }
         }
 
         var uemRegion = await regions.GetAsync(tenant.UemRegionId, ct);
         var intelRegion = tenant.IntelligenceRegionId is { } intelId ? await regions.GetAsync(intelId, ct) : null;
-        var credentials = new TenantApiCredentials(
+        return new TenantApiCredentials(
             tenant.Id, tenant.DisplayName, uemRegion?.Kind ?? RegionKind.Custom,
             RegionUrls.Resolve(tenant.UemTokenUrl, regions.SimulatorBaseUrl)!, tenant.UemApiUrl, tenant.OAuthClientId,
-            Get(TenantSecretKind.UemClientSecret), Get(TenantSecretKind.UemApiKey),
-            intelRegion?.TokenUrl, intelRegion?.ApiBaseUrl, tenant.IntelligenceClientId, Get(TenantSecretKind.IntelligenceClientSecret),
-            unreadable);
-        await audit.WriteAsync(new AuditEvent("tenant.secrets.use", unreadable.Count == 0 ? AuditOutcome.Success : AuditOutcome.Failure, tenantId,
-            new Dictionary<string, string?>
-            {
-                ["user"] = actor,
-                ["purpose"] = purpose,
-                ["fingerprints"] = string.Join(",", rows.Select(r => $"{r.Kind}={r.Fingerprint}")),
-                ["unreadable"] = unreadable.Count == 0 ? null : string.Join(",", unreadable),
-            }), ct);
-        return credentials;
+            values.GetValueOrDefault(TenantSecretKind.UemClientSecret), values.GetValueOrDefault(TenantSecretKind.UemApiKey),
+            intelRegion?.TokenUrl, intelRegion?.ApiBaseUrl, tenant.IntelligenceClientId, values.GetValueOrDefault(TenantSecretKind.IntelligenceClientSecret),
+            unreadable)
+        {
+            // The region resolver knows only the vendor's regions; simulated and custom ones are not cross-checked.
+            UemRegionCode = uemRegion is { IsUnchecked: false } ? uemRegion.Code : null,
+            OrganizationGroupId = tenant.OrganizationGroupId,
+            IntelligenceRegionCode = intelRegion?.Code,
+            Statuses = statuses,
+        };
     }
 }

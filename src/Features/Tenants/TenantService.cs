@@ -133,8 +133,34 @@ public sealed class TenantService(
         }
 
         var rows = await db.Set<TenantSecret>().AsNoTracking().Where(s => s.TenantId == id).ToListAsync(ct);
-        return new(tenant.Id, await ToEditModelAsync(tenant, ct), secrets.Describe(rows), tenant.IsArchived,
+        return new(tenant.Id, ToEditModel(tenant), secrets.Describe(rows), tenant.IsArchived,
             tenant.CreatedUtc, tenant.CreatedBy, tenant.UpdatedUtc, tenant.UpdatedBy);
+    }
+
+    /// <summary>
+    /// Changes a few values of the current version through <see cref="UpdateAsync"/> (validation, encryption, audit);
+    /// the setup wizard stores what it verified this way. Returns an error message, or null when saved.
+    /// </summary>
+    public async Task<string?> ChangeAsync(int id, Action<TenantEditModel> change, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        TenantEditModel model;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var tenant = await db.Set<Tenant>().AsNoTracking().Include(t => t.Tags).FirstOrDefaultAsync(t => t.Id == id, ct);
+            if (tenant is null)
+            {
+                return "This tenant does not exist or is outside your tenant scope.";
+            }
+
+            model = ToEditModel(tenant);
+        }
+
+        change(model);
+        var result = await UpdateAsync(id, model, ct);
+        return result.Status == TenantSaveStatus.Saved
+            ? null
+            : result.Errors.Count > 0 ? string.Join(" ", result.Errors.SelectMany(e => e.Value)) : result.Message;
     }
 
     public async Task<TenantSaveResult> CreateAsync(TenantEditModel model, CancellationToken ct = default)
@@ -205,7 +231,7 @@ public sealed class TenantService(
             return await ConflictAsync(tenant, model, regionList, actor, ct);
         }
 
-        var before = await ToEditModelAsync(tenant, ct);
+        var before = ToEditModel(tenant);
         var now = clock.GetUtcNow().UtcDateTime;
         // The WHERE clause of the UPDATE checks the version the user started from.
         db.Entry(tenant).Property(t => t.Version).OriginalValue = model.Version;
@@ -388,7 +414,7 @@ public sealed class TenantService(
 
     private async Task<TenantSaveResult> ConflictAsync(Tenant current, TenantEditModel yours, IReadOnlyList<RegionSummary> regionList, string actor, CancellationToken ct)
     {
-        var theirs = await ToEditModelAsync(current, ct);
+        var theirs = ToEditModel(current);
         var changes = Diff(theirs, yours, regionList);
         await audit.WriteAsync(new AuditEvent("tenant.update", AuditOutcome.Conflict, current.Id, new Dictionary<string, string?>
         {
@@ -433,28 +459,24 @@ public sealed class TenantService(
         static string? Norm(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
     }
 
-    private Task<TenantEditModel> ToEditModelAsync(Tenant t, CancellationToken ct)
+    private TenantEditModel ToEditModel(Tenant t) => new()
     {
-        _ = ct;
-        return Task.FromResult(new TenantEditModel
-        {
-            DisplayName = t.DisplayName,
-            CustomerReference = t.CustomerReference,
-            UemConsoleUrl = t.UemConsoleUrl,
-            UemApiUrl = t.UemApiUrl,
-            UemRegionId = t.UemRegionId,
-            UemTokenUrl = RegionUrls.Resolve(t.UemTokenUrl, regions.SimulatorBaseUrl) ?? "",
-            OrganizationGroupId = t.OrganizationGroupId,
-            OrganizationGroupName = t.OrganizationGroupName,
-            IntelligenceRegionId = t.IntelligenceRegionId,
-            Contacts = t.Contacts,
-            Notes = t.Notes,
-            TagsText = string.Join(", ", t.Tags.Select(x => x.Name).Order(StringComparer.Ordinal)),
-            OAuthClientId = t.OAuthClientId,
-            IntelligenceClientId = t.IntelligenceClientId,
-            Version = t.Version,
-        });
-    }
+        DisplayName = t.DisplayName,
+        CustomerReference = t.CustomerReference,
+        UemConsoleUrl = t.UemConsoleUrl,
+        UemApiUrl = t.UemApiUrl,
+        UemRegionId = t.UemRegionId,
+        UemTokenUrl = RegionUrls.Resolve(t.UemTokenUrl, regions.SimulatorBaseUrl) ?? "",
+        OrganizationGroupId = t.OrganizationGroupId,
+        OrganizationGroupName = t.OrganizationGroupName,
+        IntelligenceRegionId = t.IntelligenceRegionId,
+        Contacts = t.Contacts,
+        Notes = t.Notes,
+        TagsText = string.Join(", ", t.Tags.Select(x => x.Name).Order(StringComparer.Ordinal)),
+        OAuthClientId = t.OAuthClientId,
+        IntelligenceClientId = t.IntelligenceClientId,
+        Version = t.Version,
+    };
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -20,6 +20,10 @@ public abstract class SetupStepBase : ComponentBase
     [Parameter]
     public EventCallback<StepOutcome> OnOutcome { get; set; }
 
+    /// <summary>The report of the action that just moved the run on (the page re-creates the step component afterwards).</summary>
+    [Parameter]
+    public VerificationReport? LastReport { get; set; }
+
     protected SetupRun Run => Snapshot.Run!;
 
     protected SetupStepRecord Record => Run[Step];
@@ -29,6 +33,11 @@ public abstract class SetupStepBase : ComponentBase
     protected string? Error { get; private set; }
 
     protected VerificationReport? Report { get; private set; }
+
+    /// <summary>What a finished step verified, from its stored evidence, when no fresh report is on screen.</summary>
+    protected VerificationReport? VerifiedEvidence => Report is null && Record.IsDone ? VerificationReport.FromEvidence(Record.EvidenceJson) : null;
+
+    protected override void OnInitialized() => Report = LastReport;
 
     protected bool CanAct => !ReadOnly && Snapshot.CanRun && Run.CanWorkOn(Step);
 

@@ -1,6 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Setup;
 using Portal.Features.Setup.Steps;
+using Portal.Features.Setup.Steps.ApiKey;
+using Portal.Features.Setup.Steps.Automation;
+using Portal.Features.Setup.Steps.Client;
+using Portal.Features.Setup.Steps.Confirm;
+using Portal.Features.Setup.Steps.Intelligence;
+using Portal.Features.Setup.Steps.Plan;
+using Portal.Features.Setup.Steps.Skip;
+using Portal.Features.Setup.Steps.Summary;
+using Portal.Features.Setup.Steps.Verify;
 using Portal.Features.Tenants;
 
 namespace Portal.ComponentTests.Features.Setup;
@@ -105,6 +114,80 @@ public sealed class SetupStepTests : PortalComponentTest
         step.FindAll("button").ShouldNotContain(b => b.TextContent.Contains("Lock the test device", StringComparison.Ordinal));
     }
 
+    private static SetupSnapshot RotationAt(SetupStep current)
+    {
+        var run = SetupRun.Start(7, SetupRunKind.Rotation, "helen", Now);
+        foreach (var step in SetupRun.StepsOf(SetupRunKind.Rotation).TakeWhile(s => s != current))
+        {
+            run.Complete(step, "helen", Now, step.ToString(), step == SetupStep.CreateReplacementClient ? "{\"previousClientId\":\"client-old\"}" : "{}");
+        }
+
+        return SnapshotAt(SetupStep.Plan) with { Run = run };
+    }
+
+    [Fact]
+    public void VerifyStep_Verify_ShowsEveryLayerOfTheReport()
+    {
+        _workflow.Next = new StepOutcome(true, null, new VerificationReport(
+            [new("System info", true, "Workspace ONE UEM 2604 answered."), new("Device search", true, "Role can read devices (3 in total).")]), SnapshotAt(SetupStep.VerifyUem));
+        var step = RenderStep<VerifyStep>(SetupStep.VerifyUem, SnapshotAt(SetupStep.VerifyUem));
+
+        step.FindAll("button").Single(b => b.TextContent.Trim() == "Verify").Click();
+
+        step.WaitForAssertion(() => step.Markup.ShouldContain("System info: passed"));
+        step.Markup.ShouldContain("Role can read devices (3 in total).");
+        _workflow.Calls.ShouldContain(nameof(ISetupWorkflow.VerifyAsync));
+    }
+
+    [Fact]
+    public void ApiKeyStep_KeyRefused_ShowsTheErrorAndTheFix()
+    {
+        _workflow.Next = StepOutcome.Failed("REST API key: the key is not one of the keys of 'Contoso Ltd'.", SnapshotAt(SetupStep.RestApiKey),
+            new VerificationReport([new("API keys", false, "The REST API key entered is not listed.", null, "Copy the key again at the Customer organisation group.")]));
+        var step = RenderStep<ApiKeyStep>(SetupStep.RestApiKey, SnapshotAt(SetupStep.RestApiKey));
+
+        step.FindAll("button").Single(b => b.TextContent.Contains("Verify and save", StringComparison.Ordinal)).Click();
+
+        step.WaitForAssertion(() => step.Find("[data-testid=step-error]").TextContent.ShouldContain("not one of the keys"));
+        step.Markup.ShouldContain("Copy the key again at the Customer organisation group.");
+        _workflow.Calls.ShouldContain(nameof(ISetupWorkflow.SubmitApiKeyAsync));
+    }
+
+    [Fact]
+    public void ApiKeyStep_Done_ShowsTheStoredFingerprintOnly()
+    {
+        var step = RenderStep<ApiKeyStep>(SetupStep.RestApiKey, SnapshotAt(SetupStep.VerifyUem));
+
+        step.Markup.ShouldContain("REST API");
+        step.Markup.ShouldContain("sha256:ba9876543210");
+    }
+
+    [Fact]
+    public void ConfirmStep_Rotation_NamesTheOldClientAndWaitsForTheTick()
+    {
+        var step = RenderStep<ConfirmStep>(SetupStep.DisableOldClient, RotationAt(SetupStep.DisableOldClient));
+
+        step.Markup.ShouldContain("client-old");
+        step.FindAll("button").Single(b => b.TextContent.Trim() == "Confirm").HasAttribute("disabled").ShouldBeTrue();
+    }
+
+    [Fact]
+    public void VerifyStep_Finished_ShowsWhatWasVerifiedFromTheStoredEvidence()
+    {
+        var snapshot = SnapshotAt(SetupStep.AuthoriseIntelligence);
+        snapshot.Run![SetupStep.VerifyUem].EvidenceJson = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            verification = new[] { new VerificationLine("System info", true, "UEM 2604 answered."), new VerificationLine("Organization group", true, "Found 'Contoso Ltd' (Customer).") },
+        });
+
+        var step = RenderStep<VerifyStep>(SetupStep.VerifyUem, snapshot);
+
+        step.Markup.ShouldContain("System info: passed");
+        step.Markup.ShouldContain("UEM 2604 answered.");
+        step.Markup.ShouldContain("Contoso Ltd");
+        step.Markup.ShouldContain("Verified when the step was done");
+    }
+
     [Fact]
     public void SummaryStep_Renders_FingerprintsOnly()
     {
@@ -144,6 +227,9 @@ public sealed class SetupStepTests : PortalComponentTest
 
         public Task<OrganizationGroupLookup> LookupOrganizationGroupAsync(int tenantId, string groupId, CancellationToken ct = default) =>
             Task.FromResult(new OrganizationGroupLookup(true, "Contoso Ltd", null, "Customer", VerificationReport.OneLine("Organisation group", true, "Found")));
+
+        public Task<StepOutcome> RunStepAsync<TInput>(Guid runId, Guid version, SetupStep step, TInput input, CancellationToken ct = default)
+            where TInput : notnull => Record(typeof(TInput).Name);
 
         public Task<StepOutcome> ConfirmPlanAsync(Guid runId, Guid version, string groupId, string roleName, CancellationToken ct = default) => Record(nameof(ConfirmPlanAsync));
 

@@ -51,12 +51,13 @@ public sealed class SecretRulesTests
         SecretRules.Fingerprint("abc").ShouldBe("sha256:ba7816bf8f01");
 
     [Fact]
-    public void SecretText_ToString_ShowsOnlyFingerprint()
+    public void SecretString_ToString_ShowsOnlyTheMask()
     {
-        var secret = new SecretText("abcdEFGH1234");
+        var secret = Portal.Integrations.SecretString.Create("abcdEFGH1234");
 
         secret.ToString().ShouldNotContain("abcdEFGH1234");
-        secret.ToString().ShouldContain(SecretRules.Fingerprint("abcdEFGH1234"));
+        secret.ToString().ShouldBe("***");
+        secret.Fingerprint.ShouldBe(SecretRules.Fingerprint("abcdEFGH1234"));
         secret.Reveal().ShouldBe("abcdEFGH1234");
     }
 }

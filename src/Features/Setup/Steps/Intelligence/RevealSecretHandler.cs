@@ -1,0 +1,40 @@
+using Portal.Features.Audit;
+using Portal.Features.Setup.Pipeline;
+
+namespace Portal.Features.Setup.Steps.Intelligence;
+
+/// <summary><paramref name="Revealed"/> receives the plaintext once the run has recorded the reveal.</summary>
+public sealed record RevealSecretInput(Action<string> Revealed);
+
+/// <summary>Re-reveals the stored client secret once per run, to the user on the Intelligence step; audited.</summary>
+public sealed class RevealSecretHandler : SetupStepHandler<RevealSecretInput>
+{
+    public override bool ChecksOrder => false;
+
+    public override string? Validate(SetupStep step, RevealSecretInput input) => null;
+
+    public override async Task<StepDecision> HandleAsync(StepContext context, RevealSecretInput input, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var allowed = context.Run.RevealSecret(context.Actor, context.Now);
+        if (!allowed.Succeeded)
+        {
+            await context.AuditAsync(SetupActions.SecretRevealed, AuditOutcome.Denied, new() { ["reason"] = allowed.Error }, ct);
+            return StepDecision.Refuse(allowed.Error!);
+        }
+
+        var credentials = await context.UseSecretsAsync("one-time reveal for Intelligence", ct);
+        if (credentials.UemClientSecret is not { } secret)
+        {
+            return StepDecision.Refuse(credentials.UnreadableMessage ?? "No client secret is stored for this tenant.");
+        }
+
+        return StepDecision.SaveRun(async token =>
+        {
+            await context.AuditAsync(SetupActions.SecretRevealed, AuditOutcome.Success,
+                new() { ["secretFingerprint"] = secret.Fingerprint, ["run"] = context.Run.Id.ToString() }, token);
+            input.Revealed(secret.Reveal());
+        });
+    }
+}
