@@ -44,32 +44,32 @@ public enum FailureCause
 public sealed record CheckEvidence(int? StatusCode, string? ErrorCode, string? ActivityId, string? Host, string? Operation = null, DateTimeOffset? RetryAt = null);
 
 /// <summary>The typed result of one check: <see cref="Ok"/>, or a failure with layer, cause, evidence and a plain-words fix.</summary>
-public sealed record CheckResult(string Check, DiagnosisLayer Layer, bool Ok, string Summary, FailureCause? Cause = null, CheckEvidence? Evidence = null, string? Fix = null, bool IsWarning = false)
+public sealed record DiagnosedCheck(string Check, DiagnosisLayer Layer, bool Ok, string Summary, FailureCause? Cause = null, CheckEvidence? Evidence = null, string? Fix = null, bool IsWarning = false)
 {
-    public static CheckResult Passed(string check, DiagnosisLayer layer, string summary) => new(check, layer, true, summary);
+    public static DiagnosedCheck Passed(string check, DiagnosisLayer layer, string summary) => new(check, layer, true, summary);
 
     /// <summary>Passed, but with something the operator should change (e.g. legacy host).</summary>
-    public static CheckResult Warning(string check, DiagnosisLayer layer, string summary, string fix) => new(check, layer, true, summary, Fix: fix, IsWarning: true);
+    public static DiagnosedCheck Warning(string check, DiagnosisLayer layer, string summary, string fix) => new(check, layer, true, summary, Fix: fix, IsWarning: true);
 
-    public static CheckResult Failed(string check, DiagnosisLayer layer, FailureCause cause, string summary, string fix, CheckEvidence? evidence = null) =>
+    public static DiagnosedCheck Failed(string check, DiagnosisLayer layer, FailureCause cause, string summary, string fix, CheckEvidence? evidence = null) =>
         new(check, layer, false, summary, cause, evidence, fix);
 }
 
 /// <summary>Context that sharpens the advice (which client, which region the API host belongs to, trimmed secret).</summary>
 public sealed record DiagnosisContext(string? ClientId = null, bool SecretWasTrimmed = false, RegionAssessment? Region = null, Uri? TokenUrl = null);
 
-/// <summary>Turns an <see cref="IntegrationException"/> into a helpdesk-readable <see cref="CheckResult"/>.</summary>
+/// <summary>Turns an <see cref="IntegrationException"/> into a helpdesk-readable <see cref="DiagnosedCheck"/>.</summary>
 public static class ConnectionDiagnosis
 {
-    public static CheckResult Diagnose(string check, DiagnosisLayer attemptedLayer, IntegrationException failure, DiagnosisContext? context = null)
+    public static DiagnosedCheck Diagnose(string check, DiagnosisLayer attemptedLayer, IntegrationException failure, DiagnosisContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(failure);
         context ??= new DiagnosisContext();
         var evidence = new CheckEvidence(failure.StatusCode, failure.ErrorCode, failure.ActivityId, failure.Host, failure.Operation, failure.RetryAt);
         var host = failure.Host;
         var intel = attemptedLayer == DiagnosisLayer.Intelligence;
-        CheckResult Fail(DiagnosisLayer layer, FailureCause cause, string summary, string fix) =>
-            CheckResult.Failed(check, intel ? DiagnosisLayer.Intelligence : layer, cause, summary, fix, evidence);
+        DiagnosedCheck Fail(DiagnosisLayer layer, FailureCause cause, string summary, string fix) =>
+            DiagnosedCheck.Failed(check, intel ? DiagnosisLayer.Intelligence : layer, cause, summary, fix, evidence);
 
         switch (failure.Kind)
         {
@@ -152,7 +152,7 @@ public static class ConnectionDiagnosis
         };
     }
 
-    private static CheckResult DiagnoseToken(int status, string? code, IntegrationException failure, DiagnosisContext context, Func<DiagnosisLayer, FailureCause, string, string, CheckResult> fail)
+    private static DiagnosedCheck DiagnoseToken(int status, string? code, IntegrationException failure, DiagnosisContext context, Func<DiagnosisLayer, FailureCause, string, string, DiagnosedCheck> fail)
     {
         if (status == 404)
         {

@@ -95,7 +95,7 @@ public sealed class RunbookService(IDbContextFactory<PortalDbContext> dbFactory,
 {
     public async Task<RunbookDocument?> GetAsync(int tenantId, bool export, CancellationToken ct = default)
     {
-        var principal = await currentUser.RequireAnyRoleAsync(Roles.Helpdesk, Roles.Admin, Roles.TeamLead, Roles.Auditor);
+        var principal = await currentUser.RequireAnyRoleAsync(Roles.Readers);
         var snapshot = await setup.LoadAsync(tenantId, ct);
         if (snapshot is null)
         {
@@ -123,7 +123,7 @@ public static class RunbookEndpoints
             return document is null
                 ? Results.NotFound()
                 : Results.File(Encoding.UTF8.GetBytes(document.ToMarkdown()), "text/markdown; charset=utf-8", $"runbook-{tenantId.ToString(CultureInfo.InvariantCulture)}.md");
-        }).RequireAuthorization(policy => policy.RequireRole(Roles.Helpdesk, Roles.Admin, Roles.TeamLead, Roles.Auditor));
+        }).RequireAuthorization(policy => policy.RequireRole(Roles.Readers));
         return endpoints;
     }
 }

@@ -19,7 +19,7 @@ public sealed class SetupOverviewQuery(IDbContextFactory<PortalDbContext> dbFact
 
     public async Task<SetupOverviewPage> QueryAsync(string? search, int page, int pageSize, CancellationToken ct = default)
     {
-        var principal = await currentUser.RequireAnyRoleAsync(Roles.Helpdesk, Roles.TeamLead, Roles.Auditor, Roles.Admin);
+        var principal = await currentUser.RequireAnyRoleAsync(Roles.Readers);
         var canCreateTenant = principal.IsInRole(Roles.Helpdesk) || principal.IsInRole(Roles.Admin);
         var filter = await scope.GetAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -33,7 +33,7 @@ public sealed class SetupService(
     /// <summary>The tenant and its active run (or the latest finished one); null when missing or outside the user's scope.</summary>
     public async Task<SetupSnapshot?> LoadAsync(int tenantId, CancellationToken ct = default)
     {
-        var principal = await currentUser.RequireAnyRoleAsync(Roles.Helpdesk, Roles.Admin, Roles.TeamLead, Roles.Auditor);
+        var principal = await currentUser.RequireAnyRoleAsync(Roles.Readers);
         var filter = await scope.GetAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenant = await filter.Apply(db.Set<Tenant>().AsNoTracking()).FirstOrDefaultAsync(t => t.Id == tenantId, ct);

@@ -132,7 +132,7 @@ public sealed class WorkspaceOneSetupVerifier(
     private async Task<VerificationReport> RunUemAsync(UemConnection connection, UemVerifyOptions options, CancellationToken cancellationToken) =>
         new([.. (await uemVerifier.VerifyAsync(connection, options, cancellationToken)).Select(ToLine)]);
 
-    private static VerificationLine ToLine(CheckResult check)
+    private static VerificationLine ToLine(DiagnosedCheck check)
     {
         var evidence = check.Evidence is { } e
             ? string.Join(", ", new[]

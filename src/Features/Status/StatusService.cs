@@ -24,7 +24,6 @@ public sealed class StatusService(
     TimeProvider clock,
     IOptions<StatusOptions> options)
 {
-    public static readonly string[] ViewerRoles = [Roles.Helpdesk, Roles.TeamLead, Roles.Auditor, Roles.Admin];
     public static readonly string[] CheckRoles = [Roles.Helpdesk, Roles.TeamLead, Roles.Admin];
     public static readonly string[] AttestRoles = [Roles.TeamLead, Roles.Admin];
 
@@ -94,7 +93,7 @@ public sealed class StatusService(
     public async Task<StatusBoardResult> QueryBoardAsync(StatusBoardQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await currentUser.RequireAnyRoleAsync(ViewerRoles);
+        await currentUser.RequireAnyRoleAsync(Roles.Readers);
         var filter = await scope.GetAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var joined = Join(db, Filtered(db, filter, query));
@@ -129,7 +128,7 @@ public sealed class StatusService(
     /// <summary>The board's counts per status over the user's whole scope, in one grouped query (the home page's summary).</summary>
     public async Task<IReadOnlyList<(ConnectionStatus Status, int Count)>> SummaryAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAnyRoleAsync(ViewerRoles);
+        await currentUser.RequireAnyRoleAsync(Roles.Readers);
         var filter = await scope.GetAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var counts = await Join(db, Filtered(db, filter, new StatusBoardQuery()))
@@ -147,7 +146,7 @@ public sealed class StatusService(
 
     public async Task<StatusDetail?> GetDetailAsync(int tenantId, CancellationToken ct = default)
     {
-        await currentUser.RequireAnyRoleAsync(ViewerRoles);
+        await currentUser.RequireAnyRoleAsync(Roles.Readers);
         var filter = await scope.GetAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var item = await Join(db, filter.Apply(db.Set<Tenant>().AsNoTracking()).Where(t => t.Id == tenantId))
@@ -190,7 +189,7 @@ public sealed class StatusService(
 
     public async Task<CheckHistoryPage> QueryHistoryAsync(int tenantId, int page, int pageSize, CancellationToken ct = default)
     {
-        await currentUser.RequireAnyRoleAsync(ViewerRoles);
+        await currentUser.RequireAnyRoleAsync(Roles.Readers);
         var filter = await scope.GetAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await filter.Apply(db.Set<Tenant>().AsNoTracking()).AnyAsync(t => t.Id == tenantId, ct))
@@ -295,7 +294,7 @@ public sealed class StatusService(
     public async Task ExportCsvAsync(StatusBoardQuery query, Stream output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await currentUser.RequireAnyRoleAsync(ViewerRoles);
+        await currentUser.RequireAnyRoleAsync(Roles.Readers);
         await using var writer = new StreamWriter(output, new System.Text.UTF8Encoding(false), leaveOpen: true);
         await using var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture, Injection = CsvInjection.Escape }, leaveOpen: true);
         string[] header = ["TenantId", "Tenant", "Region", "Tags", "Status", "StatusSinceUtc", "LastCheckedUtc", .. StatusPresentation.Layers.Select(StatusPresentation.LayerLabel), "Diagnosis", "LastAttestedUtc", "LastAttestedBy"];

@@ -4,7 +4,7 @@ using Portal.Features.Tenants;
 using Portal.Integrations;
 using Portal.Integrations.Intelligence;
 using Portal.Integrations.Uem;
-using IntegrationCheck = Portal.Integrations.CheckResult;
+using IntegrationCheck = Portal.Integrations.DiagnosedCheck;
 
 namespace Portal.Features.Status;
 

@@ -21,7 +21,6 @@ public sealed class TenantService(
     TimeProvider clock,
     ILogger<TenantService> logger)
 {
-    private static readonly string[] Readers = [Roles.Helpdesk, Roles.Admin, Roles.TeamLead, Roles.Auditor];
     private static readonly string[] Editors = [Roles.Helpdesk, Roles.Admin];
 
     /// <summary>True when the signed-in user may create and edit tenants (the pages use it to show read-only views).</summary>
@@ -34,7 +33,7 @@ public sealed class TenantService(
     public async Task<TenantPage> QueryAsync(TenantQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await currentUser.RequireAnyRoleAsync(Readers);
+        await currentUser.RequireAnyRoleAsync(Roles.Readers);
         var filter = await scope.GetAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenants = filter.Apply(db.Set<Tenant>().AsNoTracking());
@@ -94,7 +93,7 @@ public sealed class TenantService(
     /// <summary>Tags of the tenants the user can see, for the grid's tag filter.</summary>
     public async Task<IReadOnlyList<string>> ListTagsAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAnyRoleAsync(Readers);
+        await currentUser.RequireAnyRoleAsync(Roles.Readers);
         var filter = await scope.GetAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var visible = filter.Apply(db.Set<Tenant>().AsNoTracking()).Select(t => t.Id);
@@ -112,7 +111,7 @@ public sealed class TenantService(
     /// <summary>Name of a tenant the user may see (the switcher restores its last choice with it); null otherwise.</summary>
     public async Task<TenantRef?> GetRefAsync(int id, CancellationToken ct = default)
     {
-        await currentUser.RequireAnyRoleAsync(Readers);
+        await currentUser.RequireAnyRoleAsync(Roles.Readers);
         var filter = await scope.GetAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await filter.Apply(db.Set<Tenant>().AsNoTracking()).Where(t => t.Id == id && !t.IsArchived)
@@ -122,7 +121,7 @@ public sealed class TenantService(
     /// <summary>The tenant with its secret states (never values); null when missing or outside the user's scope (refusals are audited).</summary>
     public async Task<TenantDetails?> GetAsync(int id, CancellationToken ct = default)
     {
-        await currentUser.RequireAnyRoleAsync(Readers);
+        await currentUser.RequireAnyRoleAsync(Roles.Readers);
         var filter = await scope.GetAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenant = await filter.Apply(db.Set<Tenant>().AsNoTracking()).Include(t => t.Tags).FirstOrDefaultAsync(t => t.Id == id, ct);

@@ -3,9 +3,6 @@ namespace Portal.Features.Tenants;
 
 public static class TenantsFeature
 {
-    /// <summary>Every portal role reads tenants: <see cref="Users.Roles.ReadersList"/> (kept for the setup pages).</summary>
-    public const string ReaderRoles = Users.Roles.ReadersList;
-
     public static IServiceCollection AddTenantsFeature(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);

@@ -3,14 +3,14 @@ namespace Portal.Integrations.Intelligence;
 /// <summary>Checks an Intelligence service account: token from the auth. host, then an authenticated probe on the api. host.</summary>
 public sealed class IntelligenceConnectionVerifier(IntelligenceClient client)
 {
-    public async Task<IReadOnlyList<CheckResult>> VerifyAsync(IntelligenceConnection connection, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DiagnosedCheck>> VerifyAsync(IntelligenceConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var results = new List<CheckResult>();
+        var results = new List<DiagnosedCheck>();
         var context = new DiagnosisContext(connection.ClientId, connection.ClientSecret.WasTrimmed);
         if (connection.ApiBaseUrl.Host.StartsWith("auth.", StringComparison.OrdinalIgnoreCase))
         {
-            results.Add(CheckResult.Failed("Intelligence API host", DiagnosisLayer.Intelligence, FailureCause.UnexpectedResponse,
+            results.Add(DiagnosedCheck.Failed("Intelligence API host", DiagnosisLayer.Intelligence, FailureCause.UnexpectedResponse,
                 "The API URL uses the auth. host, which only serves tokens.", $"Use https://api.{connection.ApiBaseUrl.Host[5..]} for API calls."));
             return results;
         }
@@ -18,7 +18,7 @@ public sealed class IntelligenceConnectionVerifier(IntelligenceClient client)
         try
         {
             var token = await client.GetTokenAsync(connection, cancellationToken);
-            results.Add(CheckResult.Passed("Intelligence token", DiagnosisLayer.Intelligence, $"Token received; valid until {token.ExpiresAt:HH:mm} UTC."));
+            results.Add(DiagnosedCheck.Passed("Intelligence token", DiagnosisLayer.Intelligence, $"Token received; valid until {token.ExpiresAt:HH:mm} UTC."));
         }
         catch (IntegrationException ex)
         {
@@ -31,7 +31,7 @@ public sealed class IntelligenceConnectionVerifier(IntelligenceClient client)
         try
         {
             var page = await client.ProbeAsync(connection, cancellationToken);
-            results.Add(CheckResult.Passed("Intelligence API", DiagnosisLayer.Intelligence, $"Authenticated API call succeeded ({page.TotalCount ?? 0} entities)."));
+            results.Add(DiagnosedCheck.Passed("Intelligence API", DiagnosisLayer.Intelligence, $"Authenticated API call succeeded ({page.TotalCount ?? 0} entities)."));
         }
         catch (IntegrationException ex)
         {

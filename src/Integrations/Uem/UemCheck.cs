@@ -15,7 +15,7 @@ public enum UemCheck
 public static class UemChecks
 {
     /// <summary>Which check a result of <see cref="UemConnectionVerifier"/> is; null for a result it did not produce.</summary>
-    public static UemCheck? Of(CheckResult result)
+    public static UemCheck? Of(DiagnosedCheck result)
     {
         ArgumentNullException.ThrowIfNull(result);
         return result.Check switch
@@ -23,7 +23,7 @@ public static class UemChecks
             "Region" => UemCheck.Region,
             "Token" => UemCheck.Token,
             "System info" => UemCheck.SystemInfo,
-            "Organization group" => UemCheck.OrganizationGroup,
+            "Organisation group" => UemCheck.OrganizationGroup,
             "API keys" => UemCheck.ApiKeys,
             "Device search" => UemCheck.DeviceSearch,
             "Intelligence EULA" => UemCheck.IntelligenceEula,

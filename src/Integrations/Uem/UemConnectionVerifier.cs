@@ -9,21 +9,21 @@ public sealed record UemVerifyOptions(bool IncludeDeviceSearch = true, bool Incl
 /// </summary>
 public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemApiClient api, ILogger<UemConnectionVerifier> logger)
 {
-    public async Task<IReadOnlyList<CheckResult>> VerifyAsync(UemConnection connection, UemVerifyOptions? options, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DiagnosedCheck>> VerifyAsync(UemConnection connection, UemVerifyOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         options ??= new UemVerifyOptions();
-        var results = new List<CheckResult>();
+        var results = new List<DiagnosedCheck>();
         var region = RegionResolver.Assess(connection.TokenUrl, connection.RestApiUrl, connection.ApiRegionCode);
         var context = new DiagnosisContext(connection.ClientId, connection.ClientSecret.WasTrimmed, region, connection.TokenUrl);
 
         results.Add(region.HasProblems
-            ? CheckResult.Warning("Region", DiagnosisLayer.TokenExchange, $"Token URL region '{region.TokenRegion ?? "unknown"}', API host region '{region.ApiRegion ?? "unknown"}'.", string.Join(" ", region.Findings))
-            : CheckResult.Passed("Region", DiagnosisLayer.TokenExchange, $"Token URL region '{region.TokenRegion ?? "unknown"}' matches the tenant."));
+            ? DiagnosedCheck.Warning("Region", DiagnosisLayer.TokenExchange, $"Token URL region '{region.TokenRegion ?? "unknown"}', API host region '{region.ApiRegion ?? "unknown"}'.", string.Join(" ", region.Findings))
+            : DiagnosedCheck.Passed("Region", DiagnosisLayer.TokenExchange, $"Token URL region '{region.TokenRegion ?? "unknown"}' matches the tenant."));
 
         if (connection.ClientSecret.IsEmpty)
         {
-            results.Add(CheckResult.Failed("Token", DiagnosisLayer.TokenExchange, FailureCause.InvalidClient, "No client secret was entered.", "Paste the client secret shown when the OAuth client was created."));
+            results.Add(DiagnosedCheck.Failed("Token", DiagnosisLayer.TokenExchange, FailureCause.InvalidClient, "No client secret was entered.", "Paste the client secret shown when the OAuth client was created."));
             return Log(results);
         }
 
@@ -47,12 +47,12 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
 
         if (string.IsNullOrWhiteSpace(connection.OrganizationGroupId))
         {
-            results.Add(CheckResult.Failed("Organization group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound, "No organisation Group ID was entered.", "Enter the Group ID of the tenant's Customer organisation group."));
+            results.Add(DiagnosedCheck.Failed("Organisation group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound, "No organisation Group ID was entered.", "Enter the Group ID of the tenant's Customer organisation group."));
             return Log(results);
         }
 
         UemOrganizationGroup? group = null;
-        if (!await RunAsync(results, "Organization group", DiagnosisLayer.OrganizationGroup, context, async ct =>
+        if (!await RunAsync(results, "Organisation group", DiagnosisLayer.OrganizationGroup, context, async ct =>
             {
                 var search = await api.SearchOrganizationGroupsAsync(connection, connection.OrganizationGroupId, ct);
                 group = search.OrganizationGroups?.FirstOrDefault(g => string.Equals(g.GroupId, connection.OrganizationGroupId, StringComparison.OrdinalIgnoreCase));
@@ -64,14 +64,14 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
 
         if (group is null)
         {
-            results[^1] = CheckResult.Failed("Organization group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound,
+            results[^1] = DiagnosedCheck.Failed("Organisation group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound,
                 $"No organisation group has Group ID '{connection.OrganizationGroupId}'.", "Check the Group ID in UEM (Groups & Settings → Groups → Organization Groups → Details).");
             return Log(results);
         }
 
         if (!group.IsCustomerType)
         {
-            results[^1] = CheckResult.Failed("Organization group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotCustomerType,
+            results[^1] = DiagnosedCheck.Failed("Organisation group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotCustomerType,
                 $"'{group.Name}' is a {group.LocationGroupType} group, not a Customer group.", "Use the tenant's top Customer-type organisation group; OAuth clients and API keys belong there.");
             return Log(results);
         }
@@ -90,11 +90,11 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
         var keyListed = connection.ApiKey is null || keys.ApiKeys?.Any(k => k.ApiKey is not null && k.ApiKey.Reveal() == connection.ApiKey.Reveal()) == true;
         results[^1] = (clientListed, keyListed) switch
         {
-            (false, _) => CheckResult.Failed("API keys", DiagnosisLayer.TenantCodeApiKey, FailureCause.ClientNotListed,
+            (false, _) => DiagnosedCheck.Failed("API keys", DiagnosisLayer.TenantCodeApiKey, FailureCause.ClientNotListed,
                 $"OAuth client {connection.ClientId} is not listed on '{group.Name}'.", "Create the OAuth client at the Customer organisation group (not a child group), or enter the Group ID of the group it was created at."),
-            (true, false) => CheckResult.Failed("API keys", DiagnosisLayer.TenantCodeApiKey, FailureCause.ApiKeyNotListed,
+            (true, false) => DiagnosedCheck.Failed("API keys", DiagnosisLayer.TenantCodeApiKey, FailureCause.ApiKeyNotListed,
                 $"The REST API key entered is not one of the keys of '{group.Name}'.", "Copy the key again from All Settings → System → Advanced → API → REST API at the Customer organisation group."),
-            _ => CheckResult.Passed("API keys", DiagnosisLayer.TenantCodeApiKey, connection.ApiKey is null ? "OAuth client is listed on the organisation group." : "OAuth client and REST API key are listed on the organisation group."),
+            _ => DiagnosedCheck.Passed("API keys", DiagnosisLayer.TenantCodeApiKey, connection.ApiKey is null ? "OAuth client is listed on the organisation group." : "OAuth client and REST API key are listed on the organisation group."),
         };
         if (!results[^1].Ok)
         {
@@ -122,11 +122,11 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
         return Log(results);
     }
 
-    private static async Task<bool> RunAsync(List<CheckResult> results, string check, DiagnosisLayer layer, DiagnosisContext context, Func<CancellationToken, Task<string>> step, CancellationToken cancellationToken)
+    private static async Task<bool> RunAsync(List<DiagnosedCheck> results, string check, DiagnosisLayer layer, DiagnosisContext context, Func<CancellationToken, Task<string>> step, CancellationToken cancellationToken)
     {
         try
         {
-            results.Add(CheckResult.Passed(check, layer, await step(cancellationToken)));
+            results.Add(DiagnosedCheck.Passed(check, layer, await step(cancellationToken)));
             return true;
         }
         catch (IntegrationException ex)
@@ -138,7 +138,7 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
         }
     }
 
-    private List<CheckResult> Log(List<CheckResult> results)
+    private List<DiagnosedCheck> Log(List<DiagnosedCheck> results)
     {
         foreach (var result in results.Where(r => !r.Ok))
         {

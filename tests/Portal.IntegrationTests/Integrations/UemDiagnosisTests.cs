@@ -10,7 +10,7 @@ public sealed class UemDiagnosisTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<CheckResult> FailureAsync(IntegrationHarness harness, UemConnection connection, UemVerifyOptions? options = null)
+    private static async Task<DiagnosedCheck> FailureAsync(IntegrationHarness harness, UemConnection connection, UemVerifyOptions? options = null)
     {
         var results = await harness.Verifier.VerifyAsync(connection, options ?? new UemVerifyOptions(), Ct);
         var failure = results.Where(r => !r.Ok).ShouldHaveSingleItem();
@@ -172,7 +172,7 @@ public sealed class UemDiagnosisTests
 
         var failure = await FailureAsync(harness, connection);
 
-        failure.Check.ShouldBe("Organization group");
+        failure.Check.ShouldBe("Organisation group");
         failure.Layer.ShouldBe(DiagnosisLayer.RolePermissions);
         failure.Cause.ShouldBe(FailureCause.PermissionDenied);
         failure.Evidence!.ErrorCode.ShouldBe("1011");

@@ -36,7 +36,7 @@ public sealed class UemTokenTests
         var results = await harness.Verifier.VerifyAsync(harness.DemoConnection(style), new UemVerifyOptions(IncludeDeviceSearch: true, IncludeIntelligenceEula: true), Ct);
 
         results.ShouldAllBe(r => r.Ok && !r.IsWarning);
-        results.Select(r => r.Check).ShouldBe(["Region", "Token", "System info", "Organization group", "API keys", "Device search", "Intelligence EULA"]);
+        results.Select(r => r.Check).ShouldBe(["Region", "Token", "System info", "Organisation group", "API keys", "Device search", "Intelligence EULA"]);
     }
 
     [Fact]

@@ -9,11 +9,11 @@ public sealed class UemChecksTests
     public void Of_EveryCheckTheVerifierRuns_HasItsOwnKind()
     {
         // The labels in the order UemConnectionVerifier reports them (pinned over real HTTP in UemTokenTests).
-        string[] labels = ["Region", "Token", "System info", "Organization group", "API keys", "Device search", "Intelligence EULA"];
+        string[] labels = ["Region", "Token", "System info", "Organisation group", "API keys", "Device search", "Intelligence EULA"];
 
-        var kinds = labels.Select(label => UemChecks.Of(CheckResult.Passed(label, DiagnosisLayer.TokenExchange, "ok"))).ToList();
+        var kinds = labels.Select(label => UemChecks.Of(DiagnosedCheck.Passed(label, DiagnosisLayer.TokenExchange, "ok"))).ToList();
 
         kinds.ShouldBe(Enum.GetValues<UemCheck>().Cast<UemCheck?>());
-        UemChecks.Of(CheckResult.Passed("Something else", DiagnosisLayer.TokenExchange, "ok")).ShouldBeNull();
+        UemChecks.Of(DiagnosedCheck.Passed("Something else", DiagnosisLayer.TokenExchange, "ok")).ShouldBeNull();
     }
 }

@@ -177,7 +177,7 @@ public sealed class SetupStepTests : PortalComponentTest
         var snapshot = SnapshotAt(SetupStep.AuthoriseIntelligence);
         snapshot.Run![SetupStep.VerifyUem].EvidenceJson = System.Text.Json.JsonSerializer.Serialize(new
         {
-            verification = new[] { new VerificationLine("System info", true, "UEM 2604 answered."), new VerificationLine("Organization group", true, "Found 'Contoso Ltd' (Customer).") },
+            verification = new[] { new VerificationLine("System info", true, "UEM 2604 answered."), new VerificationLine("Organisation group", true, "Found 'Contoso Ltd' (Customer).") },
         });
 
         var step = RenderStep<VerifyStep>(SetupStep.VerifyUem, snapshot);
