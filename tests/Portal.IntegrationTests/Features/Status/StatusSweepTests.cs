@@ -67,7 +67,7 @@ public sealed class StatusSweepTests(StatusTestPortal portal) : IClassFixture<St
             shared.Add(id);
         }
 
-        portal.Probe.ResetCounters();
+        portal.Probe.ResetCounters([.. distinct, .. shared]);
         await portal.Sweeper.SweepAsync([.. distinct, .. shared], Ct);
 
         portal.Probe.MaxInFlight.ShouldBeLessThanOrEqualTo(6);
