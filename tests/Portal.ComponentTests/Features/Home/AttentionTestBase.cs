@@ -1,14 +1,6 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using MudBlazor.Services;
 using Portal.Data;
-using Portal.Features.Audit;
-using Portal.Features.Cluster;
 using Portal.Features.Home;
 using Portal.Features.Regions;
 using Portal.Features.Setup;
@@ -24,26 +16,11 @@ namespace Portal.ComponentTests.Features.Home;
 /// Contoso (retail) mid set-up and failing, with an old secret and no review; Fabrikam (wholesale) needing
 /// re-authorisation, recently reviewed; Northwind (wholesale) set up and connected; the demo tenant (demo).
 /// </summary>
-public abstract class AttentionTestBase : BunitContext
+public abstract class AttentionTestBase : PortalComponentTest
 {
-    private readonly SqliteConnection _connection = new("Data Source=:memory:");
-    private readonly Dictionary<string, string?> _settings = new() { ["Demo:Enabled"] = "false" };
-
     protected AttentionTestBase()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
-        _connection.Open();
-        // Built on first use, so a test can switch demo mode before rendering.
-        Services.AddSingleton<IConfiguration>(_ => new ConfigurationBuilder().AddInMemoryCollection(_settings).Build());
-        Services.AddLogging();
-        Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(_connection));
-        Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        Services.AddHttpContextAccessor();
-        Services.AddSingleton<IAuditSink, RecordingAuditSink>();
-        Services.AddScoped<CurrentUser>();
-        Services.AddClusterFeature(new ConfigurationBuilder().Build());
-        Services.AddRegionsFeature();
+        UsePortalDatabase(demoMode: false);
         Services.AddTenantsFeature();
         Services.AddSetupFeature();
         Services.AddStatusFeature();
@@ -54,18 +31,7 @@ public abstract class AttentionTestBase : BunitContext
 
     protected IReadOnlyDictionary<string, int> TenantIds { get; private set; } = new Dictionary<string, int>();
 
-    protected void EnableDemoMode() => _settings["Demo:Enabled"] = "true";
-
-    protected void SignIn(string userName, params string[] roles) =>
-        AddAuthorization().SetAuthorized(userName).SetRoles(roles).SetClaims(new Claim(ClaimTypes.NameIdentifier, "id-" + userName));
-
-    protected async Task<PortalDbContext> CreateDbAsync()
-    {
-        var factory = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        var db = await factory.CreateDbContextAsync();
-        await db.Database.EnsureCreatedAsync();
-        return db;
-    }
+    protected void EnableDemoMode() => WithSetting("Demo:Enabled", "true");
 
     /// <summary>Limits <paramref name="userName"/> (signed in with id "id-" + name) to tenants tagged <paramref name="tag"/>.</summary>
     protected async Task ScopeUserAsync(string userName, string tag)
@@ -78,9 +44,8 @@ public abstract class AttentionTestBase : BunitContext
 
     protected async Task SeedAsync()
     {
-        var factory = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await SeedRegionsAsync();
         await using var db = await CreateDbAsync();
-        await new RegionSeeder(factory, Microsoft.Extensions.Options.Options.Create(new DemoOptions { Enabled = true }), TimeProvider.System, NullLogger<RegionSeeder>.Instance).SeedAsync(CancellationToken.None);
         var na = await db.Set<Region>().SingleAsync(r => r.Product == RegionProduct.Uem && r.Code == "na");
         Tenant Make(string name, string tag, int createdDaysAgo) => new()
         {
@@ -118,15 +83,5 @@ public abstract class AttentionTestBase : BunitContext
             new TenantStatusSnapshot { TenantId = fabrikam.Id, Status = ConnectionStatus.NeedsReauthorisation, StatusSinceUtc = Now.AddDays(-1), LastCheckedUtc = Now, LastAttestedUtc = Now.AddDays(-3), LastAttestedBy = "lena" },
             new TenantStatusSnapshot { TenantId = northwind.Id, Status = ConnectionStatus.Connected, StatusSinceUtc = Now.AddDays(-1), LastCheckedUtc = Now });
         await db.SaveChangesAsync();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _connection.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }

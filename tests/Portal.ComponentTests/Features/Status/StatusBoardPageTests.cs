@@ -1,13 +1,7 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
-using MudBlazor.Services;
-using Portal.Features.Cluster;
 using Portal.Data;
 using Portal.Features.Regions;
 using Portal.Features.Status;
@@ -17,34 +11,19 @@ using Portal.Features.Users;
 namespace Portal.ComponentTests.Features.Status;
 
 /// <summary>The board over the real services and an in-memory SQLite database seeded with stored checks.</summary>
-public sealed class StatusBoardPageTests : BunitContext
+public sealed class StatusBoardPageTests : PortalComponentTest
 {
-    private readonly SqliteConnection _connection = new("Data Source=:memory:");
-
     public StatusBoardPageTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
-        _connection.Open();
-        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Demo:Enabled"] = "true" }).Build());
-        Services.AddLogging();
-        Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(_connection));
-        Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        Services.AddHttpContextAccessor();
-        Services.AddSingleton<Portal.Features.Audit.IAuditSink, RecordingAuditSink>();
-        Services.AddScoped<CurrentUser>();
-        Services.AddClusterFeature(new ConfigurationBuilder().Build());
-        Services.AddRegionsFeature();
+        UsePortalDatabase();
         Services.AddTenantsFeature();
         Services.AddStatusFeature();
     }
 
     private async Task SeedAsync(int extraTenants = 0)
     {
-        var factory = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        await using var db = await factory.CreateDbContextAsync();
-        await db.Database.EnsureCreatedAsync();
-        await new RegionSeeder(factory, Microsoft.Extensions.Options.Options.Create(new DemoOptions { Enabled = true }), TimeProvider.System, NullLogger<RegionSeeder>.Instance).SeedAsync(CancellationToken.None);
+        await SeedRegionsAsync();
+        await using var db = await CreateDbAsync();
         var na = await db.Set<Region>().SingleAsync(r => r.Product == RegionProduct.Uem && r.Code == "na");
         var now = DateTime.UtcNow;
         Tenant Make(string name) => new()
@@ -71,7 +50,7 @@ public sealed class StatusBoardPageTests : BunitContext
     [Fact]
     public async Task Board_TeamLead_RendersWorstFirstRowsCellsSparklinesAndSummary()
     {
-        AddAuthorization().SetAuthorized("lena").SetRoles(Roles.TeamLead).SetClaims(new Claim(ClaimTypes.NameIdentifier, "id-lena"));
+        SignIn("lena", Roles.TeamLead);
         await SeedAsync();
         Render<MudPopoverProvider>();
 
@@ -102,7 +81,7 @@ public sealed class StatusBoardPageTests : BunitContext
     [Fact]
     public async Task Board_FiltersBySummaryButtonStatusSelectAndSearch()
     {
-        AddAuthorization().SetAuthorized("lena").SetRoles(Roles.TeamLead).SetClaims(new Claim(ClaimTypes.NameIdentifier, "id-lena"));
+        SignIn("lena", Roles.TeamLead);
         await SeedAsync();
         string[] Names(IRenderedComponent<StatusBoardPage> c) => c.FindAll("[data-testid=tenant-link]").Select(a => a.TextContent).ToArray();
 
@@ -131,7 +110,7 @@ public sealed class StatusBoardPageTests : BunitContext
     [Fact]
     public async Task Board_PagesOnTheServer_AndKeepsTheSelectionAcrossPages()
     {
-        AddAuthorization().SetAuthorized("lena").SetRoles(Roles.TeamLead).SetClaims(new Claim(ClaimTypes.NameIdentifier, "id-lena"));
+        SignIn("lena", Roles.TeamLead);
         await SeedAsync(extraTenants: 28);
 
         var cut = Render<StatusBoardPage>();
@@ -154,7 +133,7 @@ public sealed class StatusBoardPageTests : BunitContext
     [Fact]
     public async Task Board_Auditor_IsReadOnly()
     {
-        AddAuthorization().SetAuthorized("audrey").SetRoles(Roles.Auditor).SetClaims(new Claim(ClaimTypes.NameIdentifier, "id-audrey"));
+        SignIn("audrey", Roles.Auditor);
         await SeedAsync();
         Render<MudPopoverProvider>();
 
@@ -163,15 +142,5 @@ public sealed class StatusBoardPageTests : BunitContext
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=tenant-link]").Count.ShouldBe(2));
         cut.Markup.ShouldNotContain("Check this page now");
         cut.FindAll("button[aria-label^='Check ']").ShouldBeEmpty();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _connection.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }

@@ -1,12 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 using Portal.Features.Regions;
 using Portal.Features.Tenants;
 
 namespace Portal.ComponentTests.Features.Tenants;
 
-public sealed class TenantFormTests : BunitContext
+public sealed class TenantFormTests : PortalComponentTest
 {
     private static readonly RegionSummary Na = new(1, RegionProduct.Uem, "na", "North America", RegionKind.Production,
         "https://na.uemauth.workspaceone.com/connect/token", "https://na.uemauth.vmwservices.com/connect/token", null,
@@ -19,8 +18,6 @@ public sealed class TenantFormTests : BunitContext
 
     public TenantFormTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         AddAuthorization().SetAuthorized("helen").SetRoles("Helpdesk");
     }
 

@@ -1,11 +1,6 @@
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
-using Portal.Features.Cluster;
 using Portal.Data;
 using Portal.Features.Regions;
 using Portal.Features.Tenants;
@@ -14,32 +9,18 @@ using Portal.Features.Users;
 namespace Portal.ComponentTests.Features.Tenants;
 
 /// <summary>The tenant pages over the real services and an in-memory SQLite database.</summary>
-public sealed class TenantPagesTests : BunitContext
+public sealed class TenantPagesTests : PortalComponentTest
 {
-    private readonly SqliteConnection _connection = new("Data Source=:memory:");
-
     public TenantPagesTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
-        _connection.Open();
-        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Demo:Enabled"] = "true" }).Build());
-        Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(_connection));
-        Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        Services.AddHttpContextAccessor();
-        Services.AddSingleton<Portal.Features.Audit.IAuditSink, RecordingAuditSink>();
-        Services.AddScoped<CurrentUser>();
-        Services.AddClusterFeature(new ConfigurationBuilder().Build());
-        Services.AddRegionsFeature();
+        UsePortalDatabase();
         Services.AddTenantsFeature();
     }
 
     private async Task<int> SeedTenantAsync()
     {
-        var factory = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        await using var db = await factory.CreateDbContextAsync();
-        await db.Database.EnsureCreatedAsync();
-        await new RegionSeeder(factory, Microsoft.Extensions.Options.Options.Create(new DemoOptions { Enabled = true }), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<RegionSeeder>.Instance).SeedAsync(CancellationToken.None);
+        await SeedRegionsAsync();
+        await using var db = await CreateDbAsync();
         var na = await db.Set<Region>().SingleAsync(r => r.Product == RegionProduct.Uem && r.Code == "na");
         var tenant = new Tenant
         {
@@ -55,7 +36,7 @@ public sealed class TenantPagesTests : BunitContext
     [Fact]
     public async Task TenantEditPage_Auditor_ShowsReadOnlyFormWithoutSave()
     {
-        AddAuthorization().SetAuthorized("audrey").SetRoles(Roles.Auditor).SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "id-audrey"));
+        SignIn("audrey", Roles.Auditor);
         var id = await SeedTenantAsync();
         Render<MudPopoverProvider>();
 
@@ -70,7 +51,7 @@ public sealed class TenantPagesTests : BunitContext
     [Fact]
     public async Task TenantEditPage_Helpdesk_CanEditAndArchive()
     {
-        AddAuthorization().SetAuthorized("helen").SetRoles(Roles.Helpdesk).SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "id-helen"));
+        SignIn("helen", Roles.Helpdesk);
         var id = await SeedTenantAsync();
         Render<MudPopoverProvider>();
 
@@ -84,7 +65,7 @@ public sealed class TenantPagesTests : BunitContext
     [Fact]
     public async Task TenantEditPage_UnknownId_ShowsNotFound()
     {
-        AddAuthorization().SetAuthorized("helen").SetRoles(Roles.Helpdesk).SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "id-helen"));
+        SignIn("helen", Roles.Helpdesk);
         await SeedTenantAsync();
 
         var cut = Render<TenantEditPage>(p => p.Add(page => page.Id, 999));
@@ -95,7 +76,7 @@ public sealed class TenantPagesTests : BunitContext
     [Fact]
     public async Task TenantsPage_ListsTenantsWithTagChips()
     {
-        AddAuthorization().SetAuthorized("lee").SetRoles(Roles.TeamLead).SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "id-lee"));
+        SignIn("lee", Roles.TeamLead);
         await SeedTenantAsync();
         Render<MudPopoverProvider>();
 
@@ -104,15 +85,5 @@ public sealed class TenantPagesTests : BunitContext
         cut.WaitForAssertion(() => cut.Find("a[href='/tenants/1']").TextContent.ShouldBe("Contoso"));
         cut.Markup.ShouldContain("retail");
         cut.Markup.ShouldNotContain("New tenant"); // TeamLead reads only
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _connection.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }
