@@ -46,6 +46,9 @@ public sealed record CheckEvidence(int? StatusCode, string? ErrorCode, string? A
 /// <summary>The typed result of one check: <see cref="Ok"/>, or a failure with layer, cause, evidence and a plain-words fix.</summary>
 public sealed record DiagnosedCheck(string Check, DiagnosisLayer Layer, bool Ok, string Summary, FailureCause? Cause = null, CheckEvidence? Evidence = null, string? Fix = null, bool IsWarning = false)
 {
+    /// <summary>Set on the results of <see cref="Uem.UemConnectionVerifier"/>: which check this is, whatever its label says.</summary>
+    public Uem.UemCheck? Uem { get; init; }
+
     public static DiagnosedCheck Passed(string check, DiagnosisLayer layer, string summary) => new(check, layer, true, summary);
 
     /// <summary>Passed, but with something the operator should change (e.g. legacy host).</summary>

@@ -20,7 +20,7 @@ public sealed class WorkspaceOneSetupVerifier(
     {
         if (connection is null)
         {
-            return new OrganizationGroupLookup(false, null, null, null, VerificationReport.OneLine("Organisation group", true,
+            return new OrganizationGroupLookup(false, null, null, null, VerificationReport.OneLine(UemCheck.OrganizationGroup.Label(), true,
                 "Not checked yet: no OAuth client is stored for this tenant. The group is verified in step 4.")) { Verifiable = false };
         }
 
@@ -29,14 +29,14 @@ public sealed class WorkspaceOneSetupVerifier(
             var search = await uem.SearchOrganizationGroupsAsync(connection, groupId, cancellationToken);
             var group = search.OrganizationGroups?.FirstOrDefault(g => string.Equals(g.GroupId, groupId, StringComparison.OrdinalIgnoreCase));
             return group is null
-                ? new OrganizationGroupLookup(false, null, null, null, VerificationReport.OneLine("Organisation group", false, $"No organisation group has Group ID '{groupId}'.",
+                ? new OrganizationGroupLookup(false, null, null, null, VerificationReport.OneLine(UemCheck.OrganizationGroup.Label(), false, $"No organisation group has Group ID '{groupId}'.",
                     fix: "Check the Group ID in UEM: Groups & Settings → Groups → Organisation Groups → Details."))
-                : new OrganizationGroupLookup(true, group.Name, group.Uuid.ToString(), group.LocationGroupType, VerificationReport.OneLine("Organisation group", group.IsCustomerType,
+                : new OrganizationGroupLookup(true, group.Name, group.Uuid.ToString(), group.LocationGroupType, VerificationReport.OneLine(UemCheck.OrganizationGroup.Label(), group.IsCustomerType,
                     $"Found '{group.Name}' ({group.LocationGroupType}).", fix: group.IsCustomerType ? null : "Use the tenant's top Customer-type organisation group."));
         }
         catch (IntegrationException ex)
         {
-            var line = ConnectionDiagnosis.Diagnose("Organisation group", DiagnosisLayer.OrganizationGroup, ex);
+            var line = ConnectionDiagnosis.Diagnose(UemCheck.OrganizationGroup.Label(), DiagnosisLayer.OrganizationGroup, ex);
             return new OrganizationGroupLookup(false, null, null, null, new VerificationReport([ToLine(line)]));
         }
     }

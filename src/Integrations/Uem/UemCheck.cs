@@ -18,16 +18,19 @@ public static class UemChecks
     public static UemCheck? Of(DiagnosedCheck result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return result.Check switch
-        {
-            "Region" => UemCheck.Region,
-            "Token" => UemCheck.Token,
-            "System info" => UemCheck.SystemInfo,
-            "Organisation group" => UemCheck.OrganizationGroup,
-            "API keys" => UemCheck.ApiKeys,
-            "Device search" => UemCheck.DeviceSearch,
-            "Intelligence EULA" => UemCheck.IntelligenceEula,
-            _ => null,
-        };
+        return result.Uem;
     }
+
+    /// <summary>The label users read in the wizard, on the board and in evidence.</summary>
+    public static string Label(this UemCheck check) => check switch
+    {
+        UemCheck.Region => "Region",
+        UemCheck.Token => "Token",
+        UemCheck.SystemInfo => "System info",
+        UemCheck.OrganizationGroup => "Organisation group",
+        UemCheck.ApiKeys => "API keys",
+        UemCheck.DeviceSearch => "Device search",
+        UemCheck.IntelligenceEula => "Intelligence EULA",
+        _ => throw new ArgumentOutOfRangeException(nameof(check), check, null),
+    };
 }

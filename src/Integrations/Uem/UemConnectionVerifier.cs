@@ -18,16 +18,16 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
         var context = new DiagnosisContext(connection.ClientId, connection.ClientSecret.WasTrimmed, region, connection.TokenUrl);
 
         results.Add(region.HasProblems
-            ? DiagnosedCheck.Warning("Region", DiagnosisLayer.TokenExchange, $"Token URL region '{region.TokenRegion ?? "unknown"}', API host region '{region.ApiRegion ?? "unknown"}'.", string.Join(" ", region.Findings))
-            : DiagnosedCheck.Passed("Region", DiagnosisLayer.TokenExchange, $"Token URL region '{region.TokenRegion ?? "unknown"}' matches the tenant."));
+            ? Warning(UemCheck.Region, DiagnosisLayer.TokenExchange, $"Token URL region '{region.TokenRegion ?? "unknown"}', API host region '{region.ApiRegion ?? "unknown"}'.", string.Join(" ", region.Findings))
+            : Passed(UemCheck.Region, DiagnosisLayer.TokenExchange, $"Token URL region '{region.TokenRegion ?? "unknown"}' matches the tenant."));
 
         if (connection.ClientSecret.IsEmpty)
         {
-            results.Add(DiagnosedCheck.Failed("Token", DiagnosisLayer.TokenExchange, FailureCause.InvalidClient, "No client secret was entered.", "Paste the client secret shown when the OAuth client was created."));
+            results.Add(Failed(UemCheck.Token, DiagnosisLayer.TokenExchange, FailureCause.InvalidClient, "No client secret was entered.", "Paste the client secret shown when the OAuth client was created."));
             return Log(results);
         }
 
-        if (!await RunAsync(results, "Token", DiagnosisLayer.TokenExchange, context, async ct =>
+        if (!await RunAsync(results, UemCheck.Token, DiagnosisLayer.TokenExchange, context, async ct =>
             {
                 var token = await tokens.GetTokenAsync(connection, ct);
                 return $"Token received; valid until {token.ExpiresAt:HH:mm} UTC.";
@@ -36,7 +36,7 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
             return Log(results);
         }
 
-        if (!await RunAsync(results, "System info", DiagnosisLayer.ApiAuthentication, context, async ct =>
+        if (!await RunAsync(results, UemCheck.SystemInfo, DiagnosisLayer.ApiAuthentication, context, async ct =>
             {
                 var info = await api.GetSystemInfoAsync(connection, ct);
                 return $"Authenticated to {info.ProductName ?? "Workspace ONE UEM"} {info.ProductVersion}.";
@@ -47,12 +47,12 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
 
         if (string.IsNullOrWhiteSpace(connection.OrganizationGroupId))
         {
-            results.Add(DiagnosedCheck.Failed("Organisation group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound, "No organisation Group ID was entered.", "Enter the Group ID of the tenant's Customer organisation group."));
+            results.Add(Failed(UemCheck.OrganizationGroup, DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound, "No organisation Group ID was entered.", "Enter the Group ID of the tenant's Customer organisation group."));
             return Log(results);
         }
 
         UemOrganizationGroup? group = null;
-        if (!await RunAsync(results, "Organisation group", DiagnosisLayer.OrganizationGroup, context, async ct =>
+        if (!await RunAsync(results, UemCheck.OrganizationGroup, DiagnosisLayer.OrganizationGroup, context, async ct =>
             {
                 var search = await api.SearchOrganizationGroupsAsync(connection, connection.OrganizationGroupId, ct);
                 group = search.OrganizationGroups?.FirstOrDefault(g => string.Equals(g.GroupId, connection.OrganizationGroupId, StringComparison.OrdinalIgnoreCase));
@@ -64,20 +64,20 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
 
         if (group is null)
         {
-            results[^1] = DiagnosedCheck.Failed("Organisation group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound,
+            results[^1] = Failed(UemCheck.OrganizationGroup, DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotFound,
                 $"No organisation group has Group ID '{connection.OrganizationGroupId}'.", "Check the Group ID in UEM (Groups & Settings → Groups → Organization Groups → Details).");
             return Log(results);
         }
 
         if (!group.IsCustomerType)
         {
-            results[^1] = DiagnosedCheck.Failed("Organisation group", DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotCustomerType,
+            results[^1] = Failed(UemCheck.OrganizationGroup, DiagnosisLayer.OrganizationGroup, FailureCause.OrganizationGroupNotCustomerType,
                 $"'{group.Name}' is a {group.LocationGroupType} group, not a Customer group.", "Use the tenant's top Customer-type organisation group; OAuth clients and API keys belong there.");
             return Log(results);
         }
 
         UemApiKeysResult? keys = null;
-        if (!await RunAsync(results, "API keys", DiagnosisLayer.TenantCodeApiKey, context, async ct =>
+        if (!await RunAsync(results, UemCheck.ApiKeys, DiagnosisLayer.TenantCodeApiKey, context, async ct =>
             {
                 keys = await api.GetApiKeysAsync(connection, group.Uuid, ct);
                 return "";
@@ -90,18 +90,18 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
         var keyListed = connection.ApiKey is null || keys.ApiKeys?.Any(k => k.ApiKey is not null && k.ApiKey.Reveal() == connection.ApiKey.Reveal()) == true;
         results[^1] = (clientListed, keyListed) switch
         {
-            (false, _) => DiagnosedCheck.Failed("API keys", DiagnosisLayer.TenantCodeApiKey, FailureCause.ClientNotListed,
+            (false, _) => Failed(UemCheck.ApiKeys, DiagnosisLayer.TenantCodeApiKey, FailureCause.ClientNotListed,
                 $"OAuth client {connection.ClientId} is not listed on '{group.Name}'.", "Create the OAuth client at the Customer organisation group (not a child group), or enter the Group ID of the group it was created at."),
-            (true, false) => DiagnosedCheck.Failed("API keys", DiagnosisLayer.TenantCodeApiKey, FailureCause.ApiKeyNotListed,
+            (true, false) => Failed(UemCheck.ApiKeys, DiagnosisLayer.TenantCodeApiKey, FailureCause.ApiKeyNotListed,
                 $"The REST API key entered is not one of the keys of '{group.Name}'.", "Copy the key again from All Settings → System → Advanced → API → REST API at the Customer organisation group."),
-            _ => DiagnosedCheck.Passed("API keys", DiagnosisLayer.TenantCodeApiKey, connection.ApiKey is null ? "OAuth client is listed on the organisation group." : "OAuth client and REST API key are listed on the organisation group."),
+            _ => Passed(UemCheck.ApiKeys, DiagnosisLayer.TenantCodeApiKey, connection.ApiKey is null ? "OAuth client is listed on the organisation group." : "OAuth client and REST API key are listed on the organisation group."),
         };
         if (!results[^1].Ok)
         {
             return Log(results);
         }
 
-        if (options.IncludeDeviceSearch && !await RunAsync(results, "Device search", DiagnosisLayer.RolePermissions, context, async ct =>
+        if (options.IncludeDeviceSearch && !await RunAsync(results, UemCheck.DeviceSearch, DiagnosisLayer.RolePermissions, context, async ct =>
             {
                 var devices = await api.SearchDevicesAsync(connection, new UemDeviceQuery(PageSize: 1), ct);
                 return $"Role can read devices ({devices.Total ?? devices.Devices?.Count ?? 0} in total).";
@@ -112,7 +112,7 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
 
         if (options.IncludeIntelligenceEula)
         {
-            await RunAsync(results, "Intelligence EULA", DiagnosisLayer.Intelligence, context, async ct =>
+            await RunAsync(results, UemCheck.IntelligenceEula, DiagnosisLayer.Intelligence, context, async ct =>
             {
                 var eula = await api.GetIntelligenceEulaAsync(connection, group.Uuid, ct);
                 return eula.IsAccepted ? "Intelligence EULA accepted." : "Intelligence EULA not yet accepted.";
@@ -122,18 +122,28 @@ public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemAp
         return Log(results);
     }
 
-    private static async Task<bool> RunAsync(List<DiagnosedCheck> results, string check, DiagnosisLayer layer, DiagnosisContext context, Func<CancellationToken, Task<string>> step, CancellationToken cancellationToken)
+    // Every result carries its UemCheck, so callers key on the check itself and the label stays free to change.
+    private static DiagnosedCheck Passed(UemCheck check, DiagnosisLayer layer, string summary) =>
+        DiagnosedCheck.Passed(check.Label(), layer, summary) with { Uem = check };
+
+    private static DiagnosedCheck Warning(UemCheck check, DiagnosisLayer layer, string summary, string fix) =>
+        DiagnosedCheck.Warning(check.Label(), layer, summary, fix) with { Uem = check };
+
+    private static DiagnosedCheck Failed(UemCheck check, DiagnosisLayer layer, FailureCause cause, string summary, string fix) =>
+        DiagnosedCheck.Failed(check.Label(), layer, cause, summary, fix) with { Uem = check };
+
+    private static async Task<bool> RunAsync(List<DiagnosedCheck> results, UemCheck check, DiagnosisLayer layer, DiagnosisContext context, Func<CancellationToken, Task<string>> step, CancellationToken cancellationToken)
     {
         try
         {
-            results.Add(DiagnosedCheck.Passed(check, layer, await step(cancellationToken)));
+            results.Add(Passed(check, layer, await step(cancellationToken)));
             return true;
         }
         catch (IntegrationException ex)
         {
             // The EULA endpoint is a UEM call: report its failures at their own layer, not as Intelligence ones.
             var attempted = layer == DiagnosisLayer.Intelligence ? DiagnosisLayer.OrganizationGroup : layer;
-            results.Add(ConnectionDiagnosis.Diagnose(check, attempted, ex, context));
+            results.Add(ConnectionDiagnosis.Diagnose(check.Label(), attempted, ex, context) with { Uem = check });
             return false;
         }
     }

@@ -37,6 +37,7 @@ public sealed class UemTokenTests
 
         results.ShouldAllBe(r => r.Ok && !r.IsWarning);
         results.Select(r => r.Check).ShouldBe(["Region", "Token", "System info", "Organisation group", "API keys", "Device search", "Intelligence EULA"]);
+        results.Select(UemChecks.Of).ShouldBe(Enum.GetValues<UemCheck>().Cast<UemCheck?>()); // every result names its check
     }
 
     [Fact]

@@ -6,14 +6,19 @@ namespace Portal.UnitTests.Integrations;
 public sealed class UemChecksTests
 {
     [Fact]
-    public void Of_EveryCheckTheVerifierRuns_HasItsOwnKind()
+    public void Label_EveryCheckTheVerifierRuns_HasItsOwnLabel()
     {
         // The labels in the order UemConnectionVerifier reports them (pinned over real HTTP in UemTokenTests).
         string[] labels = ["Region", "Token", "System info", "Organisation group", "API keys", "Device search", "Intelligence EULA"];
 
-        var kinds = labels.Select(label => UemChecks.Of(DiagnosedCheck.Passed(label, DiagnosisLayer.TokenExchange, "ok"))).ToList();
+        Enum.GetValues<UemCheck>().Select(check => check.Label()).ShouldBe(labels);
+    }
 
-        kinds.ShouldBe(Enum.GetValues<UemCheck>().Cast<UemCheck?>());
-        UemChecks.Of(DiagnosedCheck.Passed("Something else", DiagnosisLayer.TokenExchange, "ok")).ShouldBeNull();
+    [Fact]
+    public void Of_KeysOnTheCheck_NotOnItsLabel()
+    {
+        // A result that merely reads "Token" (another verifier's, or a renamed label) is not the UEM token check.
+        UemChecks.Of(DiagnosedCheck.Passed("Token", DiagnosisLayer.TokenExchange, "ok")).ShouldBeNull();
+        UemChecks.Of(DiagnosedCheck.Passed("A new wording", DiagnosisLayer.TokenExchange, "ok") with { Uem = UemCheck.Token }).ShouldBe(UemCheck.Token);
     }
 }
