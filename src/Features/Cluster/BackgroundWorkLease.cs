@@ -24,6 +24,7 @@ public sealed class BackgroundWorkLease(
 
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _heldUntilTicks;
+    private long _attempts;
 
     public string InstanceName { get; } = options.Value.ResolveInstanceName();
 
@@ -32,6 +33,12 @@ public sealed class BackgroundWorkLease(
 
     /// <summary>Completes after the first attempt to take the lease, so background work does not skip its first run at start-up.</summary>
     public Task FirstAttempt => _firstAttempt.Task;
+
+    /// <summary>Attempts made so far: lets a caller wait for a number of beats (a whole period of contention) instead of a duration.</summary>
+    public long Attempts => Interlocked.Read(ref _attempts);
+
+    /// <summary>The attempts made in one lease period: a contender that has made this many more has seen a whole period.</summary>
+    public static int AttemptsInOnePeriod => AttemptsPerPeriod;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -85,6 +92,7 @@ public sealed class BackgroundWorkLease(
         }
 
         var held = IsHeld;
+        Interlocked.Increment(ref _attempts);
         if (held != wasHeld)
         {
             if (held)

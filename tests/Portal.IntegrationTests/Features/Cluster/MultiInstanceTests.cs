@@ -204,10 +204,13 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         var b = B.Services.GetRequiredService<BackgroundWorkLease>();
         await Task.WhenAll(a.FirstAttempt, b.FirstAttempt);
 
-        for (var i = 0; i < 10; i++)
+        // Sampled after each of A's and B's attempts across a whole lease period: renewals never overlap or lapse.
+        var until = (A: a.Attempts + BackgroundWorkLease.AttemptsInOnePeriod + 1, B: b.Attempts + BackgroundWorkLease.AttemptsInOnePeriod + 1);
+        while (a.Attempts < until.A || b.Attempts < until.B)
         {
+            var seen = (A: a.Attempts, B: b.Attempts);
+            await WaitForAsync(() => Task.FromResult(a.Attempts > seen.A || b.Attempts > seen.B), TimeSpan.FromSeconds(3 * LeaseSeconds), "no lease attempt was made");
             (a.IsHeld ^ b.IsHeld).ShouldBeTrue($"exactly one holder (A: {a.IsHeld}, B: {b.IsHeld})");
-            await Task.Delay(200, Ct);
         }
 
         (await HolderAsync(_database!)).ShouldBe(a.IsHeld ? "instance-a" : "instance-b");
@@ -232,8 +235,9 @@ public sealed class MultiInstanceTests : IAsyncLifetime
             await survivor.InitializeAsync();
             var lease = survivor.Services.GetRequiredService<BackgroundWorkLease>();
             await lease.FirstAttempt.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-            await Task.Delay(TimeSpan.FromSeconds(LeaseSeconds), Ct);
-            (await HolderAsync(database)).ShouldBe("doomed-holder"); // a healthy holder keeps it across a whole period
+            var contended = lease.Attempts + BackgroundWorkLease.AttemptsInOnePeriod + 1;
+            await WaitForAsync(() => Task.FromResult(lease.Attempts >= contended), TimeSpan.FromSeconds(3 * LeaseSeconds), "the survivor stopped trying");
+            (await HolderAsync(database)).ShouldBe("doomed-holder"); // a healthy holder keeps it across a whole period of the survivor's attempts
             lease.IsHeld.ShouldBeFalse();
 
             holder.Kill(entireProcessTree: true);
