@@ -56,7 +56,7 @@ internal sealed class NotificationChannelConfiguration : IEntityTypeConfiguratio
     public void Configure(EntityTypeBuilder<NotificationChannel> builder)
     {
         builder.ToTable("NotificationChannels");
-        builder.Property(c => c.Name).HasMaxLength(100).IsRequired();
+        builder.Property(c => c.Name).HasMaxLength(NotificationChannelService.NameMaxLength).IsRequired();
         builder.Property(c => c.Kind).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.SmtpSecurity).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.Tag).HasMaxLength(TenantTags.MaxLength);
