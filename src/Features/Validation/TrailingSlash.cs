@@ -28,7 +28,7 @@ public static class TrailingSlash
         var stripped = Remove(url);
         if (!string.Equals(stripped, url, StringComparison.Ordinal))
         {
-            notes.Add($"{field}: {Note[..1].ToLowerInvariant()}{Note[1..]}");
+            notes.Add($"{field}: the trailing slash was removed (the portal adds the path itself). Stored as {stripped}.");
         }
 
         return stripped;
