@@ -143,4 +143,26 @@ public sealed class FreeTextValidationTests(SharedPortal portal)
         await using var db = await DbAsync();
         (await db.Set<Region>().AnyAsync(r => r.Code == code, Ct)).ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task Region_TokenAndApiUrlWithTrailingSlash_StoredWithout_AndTheSaveSaysSo()
+    {
+        var code = "x" + Guid.NewGuid().ToString("N")[..8];
+        await using var scope = portal.Services.ScopeFor("ada", Roles.Admin);
+        var model = new RegionEditModel
+        {
+            Product = RegionProduct.Uem, Code = code, DisplayName = "On-prem EU", Kind = RegionKind.Custom,
+            TokenUrl = "https://uem.example.com/connect/token/", ApiBaseUrl = "https://uem.example.com/", Location = "Frankfurt (DE)",
+        };
+
+        var result = await scope.ServiceProvider.GetRequiredService<RegionService>().CreateCustomAsync(model, Ct);
+
+        result.Succeeded.ShouldBeTrue(result.Message);
+        result.Message.ShouldContain("Token URL: the trailing slash was removed (the portal adds the path itself). Stored as https://uem.example.com/connect/token.");
+        result.Message.ShouldContain("API base URL: the trailing slash was removed");
+        await using var db = await DbAsync();
+        var stored = await db.Set<Region>().AsNoTracking().SingleAsync(r => r.Code == code, Ct);
+        stored.TokenUrl.ShouldBe("https://uem.example.com/connect/token");
+        stored.ApiBaseUrl.ShouldBe("https://uem.example.com");
+    }
 }
