@@ -57,6 +57,8 @@ public sealed class NotificationChannelService(
 
     public const int NameMaxLength = 100;
 
+    public const int SmtpUserNameMaxLength = 255;
+
     private readonly IDataProtector _protector = dataProtection.CreateProtector(Purpose);
 
     public async Task<IReadOnlyList<ChannelSummary>> ListAsync(CancellationToken ct = default)
@@ -87,6 +89,12 @@ public sealed class NotificationChannelService(
         if (FreeText.Check("Name", model.Name, NameMaxLength, required: true) is { } nameError)
         {
             return nameError;
+        }
+
+        // The user name goes into the SMTP AUTH exchange: a pasted line break must not reach it.
+        if (FreeText.Check("SMTP user name", model.SmtpUserName, SmtpUserNameMaxLength) is { } userNameError)
+        {
+            return userNameError;
         }
 
         if (model.Kind == NotificationChannelKind.Email)

@@ -98,4 +98,27 @@ public sealed class NotificationsPageTests : PortalComponentTest
         (await ChannelExistsAsync(id)).ShouldBeFalse();
         Audit.Events.ShouldContain(e => e.Action == "notification.channel.deleted");
     }
+
+    [Fact]
+    public async Task WebhookUrlPastedWithSpaces_ShowsTheSecretTrimWarning()
+    {
+        await SeedRegionsAsync();
+        await using (var db = await CreateDbAsync())
+        {
+            db.Add(new NotificationChannel { Name = "Ops Teams", Kind = NotificationChannelKind.Webhook, Enabled = true, UpdatedBy = "ada", UpdatedUtc = DateTime.UtcNow });
+            await db.SaveChangesAsync(Xunit.TestContext.Current.CancellationToken);
+        }
+
+        Render<MudDialogProvider>();
+        Render<MudPopoverProvider>();
+        var page = Render<NotificationsPage>();
+        page.WaitForAssertion(() => page.Markup.ShouldContain("Ops Teams"));
+        page.Find("button[aria-label='Edit Ops Teams']").Click();
+        page.WaitForAssertion(() => page.FindComponents<MudTextField<string>>().ShouldContain(f => f.Instance.Label!.StartsWith("New webhook URL", StringComparison.Ordinal)));
+
+        page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label!.StartsWith("New webhook URL", StringComparison.Ordinal))
+            .Find("input").Change(" https://hooks.example.com/token-123 \n");
+
+        page.WaitForAssertion(() => page.Find("[data-testid=secret-trim-warning]").TextContent.ShouldBe("Spaces or line breaks before or after the pasted value will be removed."));
+    }
 }

@@ -76,5 +76,8 @@ public sealed class FreeTextUsageTests
         NotificationChannelService.Validate(Channel(new string('n', 5000)), isNew: true).ShouldBe("Name must be at most 100 characters (it has 5000).");
         NotificationChannelService.Validate(Channel("Ops \u202Email"), isNew: true).ShouldBe("Name contains an invisible control or text-direction character (U+202E); remove it.");
         NotificationChannelService.Validate(Channel(" "), isNew: true).ShouldBe("Name is required.");
+        var lineBreakInUserName = Channel("Ops mail");
+        lineBreakInUserName.SmtpUserName = "relay\r\nRCPT TO:<x@evil.example>";
+        NotificationChannelService.Validate(lineBreakInUserName, isNew: true).ShouldBe("SMTP user name contains an invisible control or text-direction character (U+000D); remove it.");
     }
 }
