@@ -7,7 +7,7 @@ internal sealed class PortalUserConfiguration : IEntityTypeConfiguration<PortalU
 {
     public void Configure(EntityTypeBuilder<PortalUser> builder)
     {
-        builder.Property(u => u.DisplayName).HasMaxLength(100).IsRequired();
+        builder.Property(u => u.DisplayName).HasMaxLength(Portal.Features.Users.CreateUserModel.DisplayNameMaxLength).IsRequired();
         builder.Property(u => u.Theme).HasConversion<string>().HasMaxLength(10);
     }
 }

@@ -34,7 +34,7 @@ internal sealed class SetupStepRecordConfiguration : IEntityTypeConfiguration<Se
         builder.Property(s => s.State).HasConversion<string>().HasMaxLength(24);
         builder.Property(s => s.CompletedBy).HasMaxLength(256);
         builder.Property(s => s.InputsFingerprint).HasMaxLength(80);
-        builder.Property(s => s.SkipReason).HasMaxLength(500);
+        builder.Property(s => s.SkipReason).HasMaxLength(SetupRun.MaximumSkipReasonLength);
         builder.HasIndex(s => new { s.RunId, s.Step }).IsUnique();
         builder.Ignore(s => s.IsDone);
     }

@@ -56,12 +56,12 @@ internal sealed class NotificationChannelConfiguration : IEntityTypeConfiguratio
     public void Configure(EntityTypeBuilder<NotificationChannel> builder)
     {
         builder.ToTable("NotificationChannels");
-        builder.Property(c => c.Name).HasMaxLength(100).IsRequired();
+        builder.Property(c => c.Name).HasMaxLength(NotificationChannelService.NameMaxLength).IsRequired();
         builder.Property(c => c.Kind).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.SmtpSecurity).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.Tag).HasMaxLength(TenantTags.MaxLength);
         builder.Property(c => c.SmtpHost).HasMaxLength(255);
-        builder.Property(c => c.SmtpUserName).HasMaxLength(255);
+        builder.Property(c => c.SmtpUserName).HasMaxLength(NotificationChannelService.SmtpUserNameMaxLength);
         builder.Property(c => c.ProtectedSmtpPassword).HasMaxLength(4000);
         builder.Property(c => c.FromAddress).HasMaxLength(320);
         builder.Property(c => c.ToAddresses).HasMaxLength(2000);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Users;
+using Portal.Features.Validation;
 
 namespace Portal.Features.Regions;
 
@@ -52,6 +53,7 @@ public sealed class RegionService(
         ArgumentNullException.ThrowIfNull(model);
         var actor = await RequireAdminAsync("region.create", ct);
         model.Kind = RegionKind.Custom;
+        var urlNotes = NormaliseUrls(model);
         var errors = RegionValidator.Validate(model, SimulatorBaseUrl);
         if (errors.Count > 0)
         {
@@ -71,7 +73,7 @@ public sealed class RegionService(
         await db.SaveChangesAsync(ct);
         await cache.InvalidateEverywhereAsync(ct);
         await audit.WriteAsync(new AuditEvent("region.create", AuditOutcome.Success, TenantId: null, Describe(region, actor)), ct);
-        return SaveResult.Ok($"Custom region '{region.Code}' added.", region.Id);
+        return SaveResult.Ok(string.Join(" ", [$"Custom region '{region.Code}' added.", .. urlNotes]), region.Id);
     }
 
     /// <summary>Edits a region; marks it as admin-edited so the seeder never overwrites it.</summary>
@@ -90,6 +92,7 @@ public sealed class RegionService(
         model.Product = region.Product;
         model.Code = region.Code;
         model.Kind = region.Kind;
+        var urlNotes = NormaliseUrls(model);
         var errors = RegionValidator.Validate(model, SimulatorBaseUrl);
         if (errors.Count > 0)
         {
@@ -116,7 +119,7 @@ public sealed class RegionService(
         }
 
         await audit.WriteAsync(new AuditEvent("region.update", AuditOutcome.Success, TenantId: null, Describe(region, actor)), ct);
-        return SaveResult.Ok($"Region '{region.Code}' saved.", region.Id);
+        return SaveResult.Ok(string.Join(" ", [$"Region '{region.Code}' saved.", .. urlNotes]), region.Id);
     }
 
     public RegionSummary ToInfo(Region r)
@@ -141,6 +144,16 @@ public sealed class RegionService(
             await audit.WriteAsync(new AuditEvent(action, AuditOutcome.Denied, TenantId: null, new Dictionary<string, string?> { ["user"] = name }), ct);
             throw;
         }
+    }
+
+    /// <summary>Token and API URLs lose a trailing slash before validation (simulator markers are left alone); the notes say so.</summary>
+    private static List<string> NormaliseUrls(RegionEditModel model)
+    {
+        var notes = new List<string>();
+        model.TokenUrl = RegionUrls.IsMarker(model.TokenUrl) ? model.TokenUrl : TrailingSlash.Remove("Token URL", model.TokenUrl, notes) ?? "";
+        model.LegacyTokenUrl = RegionUrls.IsMarker(model.LegacyTokenUrl) ? model.LegacyTokenUrl : TrailingSlash.Remove("Legacy token URL", model.LegacyTokenUrl, notes);
+        model.ApiBaseUrl = RegionUrls.IsMarker(model.ApiBaseUrl) ? model.ApiBaseUrl : TrailingSlash.Remove("API base URL", model.ApiBaseUrl, notes);
+        return notes;
     }
 
     private void Apply(RegionEditModel model, Region region, string actor)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Portal.Features.Validation;
 
 namespace Portal.Features.Regions;
 
@@ -28,24 +29,8 @@ public static partial class RegionValidator
         return InputRules.Freeze(errors);
     }
 
-    private static void CheckText(Dictionary<string, List<string>> errors, string key, string field, string? value, int max, bool required)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            InputRules.Add(errors, key, required ? $"{field} is required." : null);
-            return;
-        }
-
-        if (value.Trim().Length > max)
-        {
-            InputRules.Add(errors, key, $"{field} is too long. Use at most {max} characters.");
-        }
-
-        if (InputRules.HasControlChars(value))
-        {
-            InputRules.Add(errors, key, $"{field} contains invisible control characters. Type it again.");
-        }
-    }
+    private static void CheckText(Dictionary<string, List<string>> errors, string key, string field, string? value, int max, bool required) =>
+        InputRules.Add(errors, key, FreeText.Check(field, value, max, required));
 
     private static void CheckRegionUrl(Dictionary<string, List<string>> errors, string key, string field, string? value, bool required, RegionKind kind, Uri simulatorBaseUrl)
     {

@@ -1,3 +1,5 @@
+using Portal.Features.Validation;
+
 namespace Portal.Features.Setup;
 
 /// <summary>The runbook steps. A run walks the steps of its kind in order (see <see cref="SetupRun.StepsOf"/>).</summary>
@@ -46,6 +48,8 @@ public enum StepState
 public sealed class SetupRun
 {
     public const int MinimumSkipReasonLength = 10;
+
+    public const int MaximumSkipReasonLength = 500;
 
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -135,6 +139,11 @@ public sealed class SetupRun
         if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < MinimumSkipReasonLength)
         {
             return StepResult.Refused($"Reason: say what was done in the console (at least {MinimumSkipReasonLength} characters).");
+        }
+
+        if (FreeText.Check("Reason", reason, MaximumSkipReasonLength, multiLine: true) is { } invalid)
+        {
+            return StepResult.Refused(invalid);
         }
 
         var record = this[step];

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Portal.Features.Tenants;
+using Portal.Features.Validation;
 
 namespace Portal.Features.Status;
 
@@ -152,8 +153,6 @@ public static class AttestationRules
             return "A comment is required: say what you reviewed.";
         }
 
-        return trimmed.Length > StatusAttestation.CommentMaxLength
-            ? $"The comment is at most {StatusAttestation.CommentMaxLength} characters."
-            : null;
+        return FreeText.Check("Comment", comment, StatusAttestation.CommentMaxLength, multiLine: true);
     }
 }

@@ -48,6 +48,9 @@ public static class SecretRules
         return new(value, null, warning);
     }
 
+    /// <summary>True when a pasted value starts or ends with whitespace that <see cref="Check"/> will trim (the forms warn about it).</summary>
+    public static bool HasOuterWhitespace(string? raw) => !string.IsNullOrEmpty(raw) && raw.Trim().Length != raw.Length;
+
     /// <summary><c>sha256:</c> and the first 12 hex characters of the SHA-256 of the value: enough to compare, useless to recover it.</summary>
     public static string Fingerprint(string value)
     {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Portal.Features.Regions;
+using Portal.Features.Validation;
 
 namespace Portal.Features.Tenants;
 
@@ -14,6 +15,7 @@ public partial class TenantForm : IDisposable
     private string? _apiUrlHint;
     private bool _submitted;
     private bool _saving;
+    private readonly Dictionary<string, string> _urlNotes = new(StringComparer.Ordinal);
 
     [Parameter, EditorRequired]
     public required TenantEditModel Model { get; set; }
@@ -174,6 +176,36 @@ public partial class TenantForm : IDisposable
         Model.UemTokenUrl = url;
         _editContext.NotifyFieldChanged(_editContext.Field(nameof(Model.UemTokenUrl)));
     }
+
+    private void OnTokenUrlChanged(string value)
+    {
+        Model.UemTokenUrl = WithoutTrailingSlash(nameof(Model.UemTokenUrl), value) ?? "";
+        _editContext.NotifyFieldChanged(_editContext.Field(nameof(Model.UemTokenUrl)));
+    }
+
+    private void OnApiUrlChanged(string value)
+    {
+        Model.UemApiUrl = WithoutTrailingSlash(nameof(Model.UemApiUrl), value) ?? "";
+        _editContext.NotifyFieldChanged(_editContext.Field(nameof(Model.UemApiUrl)));
+    }
+
+    /// <summary>Removes a trailing slash as the service would, and keeps a note under the field so the change is visible.</summary>
+    private string? WithoutTrailingSlash(string field, string? value)
+    {
+        var stripped = TrailingSlash.Remove(value);
+        if (string.Equals(stripped, value, StringComparison.Ordinal))
+        {
+            _urlNotes.Remove(field);
+        }
+        else
+        {
+            _urlNotes[field] = TrailingSlash.Note;
+        }
+
+        return stripped;
+    }
+
+    private string? NoteFor(string field) => _urlNotes.GetValueOrDefault(field);
 
     private void OnConsoleUrlChanged(string value)
     {

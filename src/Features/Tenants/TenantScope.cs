@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Users;
+using Portal.Features.Validation;
 
 namespace Portal.Features.Tenants;
 
@@ -102,9 +103,9 @@ public sealed class TenantScopeAdminService(IDbContextFactory<PortalDbContext> d
         ArgumentNullException.ThrowIfNull(tags);
         var actor = await currentUser.RequireAnyRoleAsync(Roles.Admin);
         var normalized = tags.Select(TenantTags.Normalize).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        if (normalized.Any(t => t.Length > TenantTags.MaxLength))
+        if (normalized.Select(t => FreeText.Check($"Tenant scope tag '{t[..Math.Min(t.Length, 20)]}'", t, TenantTags.MaxLength)).FirstOrDefault(e => e is not null) is { } invalid)
         {
-            return UserActionResult.Fail($"Tenant scope: tags are at most {TenantTags.MaxLength} characters.");
+            return UserActionResult.Fail(invalid);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -4,6 +4,7 @@ using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Regions;
 using Portal.Features.Users;
+using Portal.Features.Validation;
 
 namespace Portal.Features.Tenants;
 
@@ -166,6 +167,7 @@ public sealed class TenantService(
     {
         ArgumentNullException.ThrowIfNull(model);
         var actor = await RequireEditorAsync("tenant.create", null, ct);
+        var urlNotes = NormaliseUrls(model);
         var filter = await scope.GetAsync(ct);
         var regionList = await regions.ListAsync(null, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -198,7 +200,7 @@ public sealed class TenantService(
             ["name"] = tenant.DisplayName,
             ["secretsSet"] = string.Join(",", setSecrets),
         }), ct);
-        return TenantSaveResult.Saved(tenant.Id, $"Tenant '{tenant.DisplayName}' created.", warnings);
+        return TenantSaveResult.Saved(tenant.Id, $"Tenant '{tenant.DisplayName}' created.", [.. urlNotes, .. warnings]);
     }
 
     /// <summary>
@@ -209,6 +211,7 @@ public sealed class TenantService(
     {
         ArgumentNullException.ThrowIfNull(model);
         var actor = await RequireEditorAsync("tenant.update", id, ct);
+        var urlNotes = NormaliseUrls(model);
         var filter = await scope.GetAsync(ct);
         var regionList = await regions.ListAsync(null, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -267,7 +270,7 @@ public sealed class TenantService(
         }
 
         await audit.WriteAsync(new AuditEvent("tenant.update", AuditOutcome.Success, id, details), ct);
-        return TenantSaveResult.Saved(id, $"Tenant '{tenant.DisplayName}' saved.", warnings);
+        return TenantSaveResult.Saved(id, $"Tenant '{tenant.DisplayName}' saved.", [.. urlNotes, .. warnings]);
     }
 
     /// <summary>Archives (hides) a tenant instead of deleting it; <see cref="RestoreAsync"/> brings it back.</summary>
@@ -352,6 +355,15 @@ public sealed class TenantService(
     private static bool IsUniqueNameViolation(DbUpdateException ex) =>
         ex.InnerException?.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase) == true
         && ex.InnerException.Message.Contains(nameof(Tenant.NormalizedName), StringComparison.Ordinal);
+
+    /// <summary>Token and API URLs lose a trailing slash before validation; the notes tell the user it happened.</summary>
+    private static List<string> NormaliseUrls(TenantEditModel model)
+    {
+        var notes = new List<string>();
+        model.UemTokenUrl = TrailingSlash.Remove("UEM token URL", model.UemTokenUrl, notes) ?? "";
+        model.UemApiUrl = TrailingSlash.Remove("UEM REST API URL", model.UemApiUrl, notes) ?? "";
+        return notes;
+    }
 
     private static void Apply(TenantEditModel model, Tenant tenant, IReadOnlyList<RegionSummary> regionList, string actor, DateTime now)
     {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Portal.Features.Regions;
+using Portal.Features.Validation;
 
 namespace Portal.Features.Tenants;
 
@@ -103,24 +104,8 @@ public static partial class TenantValidator
         InputRules.Add(errors, key, message);
     }
 
-    private static void Text(Dictionary<string, List<string>> errors, string key, string field, string? value, int max, bool required = false, bool multiLine = false)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            InputRules.Add(errors, key, required ? $"{field} is required." : null);
-            return;
-        }
-
-        if (value.Trim().Length > max)
-        {
-            InputRules.Add(errors, key, $"{field} is too long ({value.Trim().Length} characters). Shorten it to at most {max}.");
-        }
-
-        if (InputRules.HasControlChars(value, allowLineBreaks: multiLine))
-        {
-            InputRules.Add(errors, key, $"{field} contains invisible control characters. Type it again instead of pasting.");
-        }
-    }
+    private static void Text(Dictionary<string, List<string>> errors, string key, string field, string? value, int max, bool required = false, bool multiLine = false) =>
+        InputRules.Add(errors, key, FreeText.Check(field, value, max, required, multiLine));
 
     private static void ClientId(Dictionary<string, List<string>> errors, string key, string field, string? value)
     {
@@ -142,13 +127,27 @@ public static partial class TenantValidator
 
     private static void Tags(Dictionary<string, List<string>> errors, string? text)
     {
+        // Invisible characters first: the tag pattern below would refuse them too, but without saying what is wrong.
+        if (FreeText.FirstForbidden(text, multiLine: true) is not null)
+        {
+            InputRules.Add(errors, nameof(TenantEditModel.TagsText), FreeText.Check("Tags", text, int.MaxValue, multiLine: true));
+            return;
+        }
+
         var tags = TenantTags.Parse(text);
         if (tags.Count > TenantTags.MaxPerTenant)
         {
             InputRules.Add(errors, nameof(TenantEditModel.TagsText), $"Tags: {tags.Count} given; use at most {TenantTags.MaxPerTenant}.");
         }
 
-        var bad = tags.FirstOrDefault(t => t.Length > TenantTags.MaxLength || !TagPattern().IsMatch(t));
+        var tooLong = tags.FirstOrDefault(t => t.Length > TenantTags.MaxLength);
+        if (tooLong is not null)
+        {
+            InputRules.Add(errors, nameof(TenantEditModel.TagsText), FreeText.Check($"Tags: '{tooLong[..20]}…'", tooLong, TenantTags.MaxLength) + " Separate tags with commas.");
+            return;
+        }
+
+        var bad = tags.FirstOrDefault(t => !TagPattern().IsMatch(t));
         if (bad is not null)
         {
             InputRules.Add(errors, nameof(TenantEditModel.TagsText),

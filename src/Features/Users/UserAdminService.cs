@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
@@ -34,6 +35,13 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, CurrentUser cu
         if (invalidRole is not null)
         {
             return UserActionResult.Fail($"Roles: '{invalidRole}' is not a portal role.");
+        }
+
+        // The same rule as the form's attributes, enforced here whatever the page sent.
+        var invalid = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(model, new ValidationContext(model), invalid, validateAllProperties: true))
+        {
+            return UserActionResult.Fail(string.Join(" ", invalid.Select(r => r.ErrorMessage)));
         }
 
         await using var scope = scopes.CreateAsyncScope();

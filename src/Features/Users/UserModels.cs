@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Portal.Features.Validation;
 
 namespace Portal.Features.Users;
 
@@ -16,12 +17,14 @@ public sealed record UserSummary(
 
 public sealed class CreateUserModel
 {
+    public const int DisplayNameMaxLength = 100;
+
     [Required(ErrorMessage = "User name is required.")]
     [RegularExpression("^[A-Za-z0-9._@-]{3,64}$", ErrorMessage = "User name: use 3-64 letters, digits or . _ @ -")]
     public string UserName { get; set; } = "";
 
     [Required(ErrorMessage = "Display name is required.")]
-    [StringLength(100, ErrorMessage = "Display name: at most 100 characters.")]
+    [FreeText("Display name", DisplayNameMaxLength)]
     public string DisplayName { get; set; } = "";
 
     [EmailAddress(ErrorMessage = "E-mail: enter an address like name@example.com, or leave it empty.")]

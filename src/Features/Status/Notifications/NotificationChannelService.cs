@@ -4,6 +4,7 @@ using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Tenants;
 using Portal.Features.Users;
+using Portal.Features.Validation;
 
 namespace Portal.Features.Status.Notifications;
 
@@ -54,6 +55,10 @@ public sealed class NotificationChannelService(
 {
     public const string Purpose = "Portal.NotificationSecrets.v1";
 
+    public const int NameMaxLength = 100;
+
+    public const int SmtpUserNameMaxLength = 255;
+
     private readonly IDataProtector _protector = dataProtection.CreateProtector(Purpose);
 
     public async Task<IReadOnlyList<ChannelSummary>> ListAsync(CancellationToken ct = default)
@@ -81,9 +86,15 @@ public sealed class NotificationChannelService(
     public static string? Validate(ChannelEditModel model, bool isNew)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (string.IsNullOrWhiteSpace(model.Name) || model.Name.Trim().Length > 100)
+        if (FreeText.Check("Name", model.Name, NameMaxLength, required: true) is { } nameError)
         {
-            return "Name is required (at most 100 characters).";
+            return nameError;
+        }
+
+        // The user name goes into the SMTP AUTH exchange: a pasted line break must not reach it.
+        if (FreeText.Check("SMTP user name", model.SmtpUserName, SmtpUserNameMaxLength) is { } userNameError)
+        {
+            return userNameError;
         }
 
         if (model.Kind == NotificationChannelKind.Email)

@@ -22,6 +22,9 @@ public partial class NotificationsPage
     [Inject]
     private ISnackbar Snackbar { get; set; } = default!;
 
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
     protected override async Task OnInitializedAsync()
     {
         _tags = await Tenants.ListTagsAsync();
@@ -74,6 +77,16 @@ public partial class NotificationsPage
 
     private async Task DeleteAsync(ChannelSummary channel)
     {
+        // A deleted channel cannot be brought back and its secret is gone, so ask first. The dialog takes Escape (cancel),
+        // Tab between its buttons and is labelled by its title.
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Delete notification channel",
+            $"Delete the channel {channel.Name}? It stops receiving notifications at once and its stored secret is discarded.",
+            yesText: "Delete", cancelText: "Cancel", options: new DialogOptions { CloseOnEscapeKey = true });
+        if (confirmed != true)
+        {
+            return;
+        }
+
         await Channels.DeleteAsync(channel.Id);
         Snackbar.Add($"Channel {channel.Name} deleted.", Severity.Info);
         await LoadAsync();

@@ -38,4 +38,23 @@ public sealed class RegionsPageTests : PortalComponentTest
 
         dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("does not check its hosts against the Workspace ONE SaaS"));
     }
+
+    [Fact]
+    public async Task RegionDialog_TokenUrlWithTrailingSlash_RemovedWithAVisibleNote()
+    {
+        AddAuthorization().SetAuthorized("ada").SetRoles(Roles.Admin);
+        await SeedRegionsAsync();
+        var dialogs = Render<MudDialogProvider>();
+        Render<MudPopoverProvider>();
+        var cut = Render<CascadingAuthenticationState>(p => p.AddChildContent<RegionsPage>());
+        cut.WaitForAssertion(() => cut.Markup.ShouldContain("Add custom region"));
+        cut.FindAll("button").First(b => b.TextContent.Contains("Add custom region", StringComparison.Ordinal)).Click();
+        dialogs.WaitForAssertion(() => dialogs.FindComponents<MudTextField<string>>().ShouldContain(f => f.Instance.Label == "Token URL"));
+
+        var field = dialogs.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Token URL");
+        field.Find("input").Change("https://uem.example.com/connect/token/");
+
+        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=url-note]").TextContent.ShouldBe("The trailing slash was removed: the portal adds the path itself."));
+        field.Find("input").GetAttribute("value").ShouldBe("https://uem.example.com/connect/token");
+    }
 }

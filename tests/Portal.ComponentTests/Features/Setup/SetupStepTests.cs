@@ -74,6 +74,34 @@ public sealed class SetupStepTests : PortalComponentTest
     }
 
     [Fact]
+    public void ClientStep_SecretPastedWithSpaces_ShowsTheTenantFormsTrimWarning()
+    {
+        var step = RenderStep<ClientStep>(SetupStep.CreateOAuthClient, SnapshotAt(SetupStep.CreateOAuthClient));
+        var secret = step.FindComponents<MudBlazor.MudTextField<string>>().Single(f => f.Instance.Label == "Client secret").Find("input");
+
+        secret.Change("Sup3rSecret-ClientValue");
+        step.FindAll("[data-testid=secret-trim-warning]").ShouldBeEmpty();
+
+        secret.Change(" Sup3rSecret-ClientValue \n");
+        step.WaitForAssertion(() => step.Find("[data-testid=secret-trim-warning]").TextContent
+            .ShouldBe("Spaces or line breaks before or after the pasted value will be removed."));
+        step.Find("[data-testid=secret-trim-warning]").GetAttribute("role").ShouldBe("status");
+    }
+
+    [Fact]
+    public void ApiKeyStep_KeyPastedWithSpaces_ShowsTheTenantFormsTrimWarning()
+    {
+        var step = RenderStep<ApiKeyStep>(SetupStep.RestApiKey, SnapshotAt(SetupStep.RestApiKey));
+        var key = step.FindComponents<MudBlazor.MudTextField<string>>().Single(f => f.Instance.Label == "REST API key").Find("input");
+
+        key.Change("ApiKey-Plain-Text-6543210\t");
+
+        step.WaitForAssertion(() => step.Find("[data-testid=secret-trim-warning]").TextContent.ShouldContain("will be removed"));
+        key.Change("ApiKey-Plain-Text-6543210");
+        step.WaitForAssertion(() => step.FindAll("[data-testid=secret-trim-warning]").ShouldBeEmpty());
+    }
+
+    [Fact]
     public void ClientStep_StepNotYetReachable_HasNoActions()
     {
         var step = RenderStep<ClientStep>(SetupStep.CreateOAuthClient, SnapshotAt(SetupStep.Plan));

@@ -48,6 +48,41 @@ public sealed class TenantFormTests : PortalComponentTest
         cut.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == label).Find("input").Change(value);
 
     [Fact]
+    public void TenantForm_TokenUrlWithTrailingSlash_RemovedWithAVisibleNote()
+    {
+        var cut = RenderForm(ValidModel());
+
+        ChangeField(cut, "UEM token URL", "https://na.uemauth.workspaceone.com/connect/token/");
+        ChangeField(cut, "UEM REST API URL", "https://as1234.awmdm.com/");
+
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=url-note]").Count.ShouldBe(2));
+        cut.Find("[data-testid=url-note]").TextContent.ShouldBe("The trailing slash was removed: the portal adds the path itself.");
+        cut.Find("form").Submit();
+        cut.WaitForAssertion(() => _saved.ShouldHaveSingleItem());
+        _saved[0].UemTokenUrl.ShouldBe("https://na.uemauth.workspaceone.com/connect/token");
+        _saved[0].UemApiUrl.ShouldBe("https://as1234.awmdm.com");
+    }
+
+    [Fact]
+    public void TenantForm_LongAndInvisibleText_NotCutByTheBrowser_RefusedWithTheLimit()
+    {
+        var cut = RenderForm(ValidModel());
+        // No maxlength attribute: the browser would silently cut a paste to the limit.
+        cut.FindAll("input, textarea").ShouldAllBe(e => e.GetAttribute("maxlength") == null || e.GetAttribute("maxlength") == "524288");
+
+        ChangeField(cut, "Display name", new string('x', 5000));
+        ChangeField(cut, "Customer / ticket reference", "QA \u202Eevil");
+        cut.Find("form").Submit();
+
+        cut.WaitForAssertion(() =>
+        {
+            cut.Markup.ShouldContain("Display name must be at most 100 characters (it has 5000).");
+            cut.Markup.ShouldContain("Customer / ticket reference contains an invisible control or text-direction character (U+202E); remove it.");
+        });
+        _saved.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void TenantForm_SubmitEmpty_ShowsFieldMessagesAndDoesNotSave()
     {
         var cut = RenderForm(new TenantEditModel());

@@ -33,13 +33,13 @@ public sealed class TenantValidatorTests
 
     [Fact]
     public void Validate_DisplayNameControlChars_Rejected() =>
-        Single(Validate(m => m.DisplayName = "Con\u0007toso"), nameof(TenantEditModel.DisplayName)).ShouldContain("control characters");
+        Single(Validate(m => m.DisplayName = "Con\u0007toso"), nameof(TenantEditModel.DisplayName)).ShouldContain("contains an invisible control or text-direction character (U+0007); remove it.");
 
     [Fact]
     public void Validate_NotesAllowLineBreaksButNotOtherControlChars()
     {
         Validate(m => m.Notes = "line 1\r\nline 2").ShouldBeEmpty();
-        Single(Validate(m => m.Notes = "bell\u0007"), nameof(TenantEditModel.Notes)).ShouldContain("control characters");
+        Single(Validate(m => m.Notes = "bell\u0007"), nameof(TenantEditModel.Notes)).ShouldContain("contains an invisible control or text-direction character (U+0007); remove it.");
     }
 
     [Theory]
@@ -157,6 +157,26 @@ public sealed class TenantValidatorTests
     [Fact]
     public void Validate_BadTag_Rejected() =>
         Single(Validate(m => m.TagsText = "ok, <script>"), nameof(TenantEditModel.TagsText)).ShouldContain("not valid");
+
+    [Theory]
+    [InlineData(nameof(TenantEditModel.DisplayName), "Display name")]
+    [InlineData(nameof(TenantEditModel.CustomerReference), "Customer / ticket reference")]
+    [InlineData(nameof(TenantEditModel.Notes), "Notes")]
+    [InlineData(nameof(TenantEditModel.Contacts), "Contacts")]
+    [InlineData(nameof(TenantEditModel.OrganizationGroupName), "Organisation group name")]
+    public void Validate_RightToLeftOverride_RefusedNamingTheField(string field, string label) =>
+        Single(Validate(m => typeof(TenantEditModel).GetProperty(field)!.SetValue(m, "QA \u202Eevil")), field)
+            .ShouldBe($"{label} contains an invisible control or text-direction character (U+202E); remove it.");
+
+    [Fact]
+    public void Validate_TagWithTextDirectionCharacter_SaysWhatIsWrong() =>
+        Single(Validate(m => m.TagsText = "retail, em\u2067ea"), nameof(TenantEditModel.TagsText))
+            .ShouldBe("Tags contains an invisible control or text-direction character (U+2067); remove it.");
+
+    [Fact]
+    public void Validate_TagOverLimit_NamesTheLimit() =>
+        Single(Validate(m => m.TagsText = "retail, " + new string('t', 60)), nameof(TenantEditModel.TagsText))
+            .ShouldContain($"must be at most {TenantTags.MaxLength} characters (it has 60)");
 
     [Fact]
     public void Validate_TooManyTags_Rejected() =>

@@ -1,6 +1,7 @@
 using Portal.Features.Audit;
 using Portal.Features.Setup.Pipeline;
 using Portal.Features.Tenants;
+using Portal.Features.Validation;
 
 namespace Portal.Features.Setup.Steps.Plan;
 
@@ -9,17 +10,24 @@ public sealed record PlanInput(string GroupId, string RoleName);
 /// <summary>Step 1: the OG must exist and be Customer type; the role name is recorded as guidance evidence.</summary>
 public sealed class PlanHandler(ISetupVerifier verifier, TenantService tenants) : SetupStepHandler<PlanInput>
 {
+    public const int MaxRoleNameLength = 100;
+
     public override string? Validate(SetupStep step, PlanInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (string.IsNullOrWhiteSpace(input.RoleName) || input.RoleName.Trim().Length > 100)
+        if (string.IsNullOrWhiteSpace(input.RoleName))
         {
-            return "Role: enter the name of the UEM admin role the OAuth client will get (at most 100 characters).";
+            return "Role: enter the name of the UEM admin role the OAuth client will get.";
         }
 
-        return string.IsNullOrWhiteSpace(input.GroupId) || input.GroupId.Trim().Length > 100
+        if (FreeText.Check("Admin role for the client", input.RoleName, MaxRoleNameLength) is { } roleError)
+        {
+            return roleError;
+        }
+
+        return string.IsNullOrWhiteSpace(input.GroupId)
             ? "Organisation group ID: enter the Group ID of the customer's Customer-type group (Groups & Settings → Groups → Organisation Groups → Details)."
-            : null;
+            : FreeText.Check("Organisation group ID", input.GroupId, TenantLimits.OrganizationGroupId);
     }
 
     public override async Task<StepDecision> HandleAsync(StepContext context, PlanInput input, CancellationToken ct)
