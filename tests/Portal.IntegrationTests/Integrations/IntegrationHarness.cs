@@ -55,8 +55,8 @@ public sealed class IntegrationHarness : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? overrides = null,
         TimeProvider? clock = null,
         SimulatorInstance? simulator = null,
-        CancellationToken cancellationToken = default,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        CancellationToken cancellationToken = default)
     {
         simulator ??= await SimulatorProgram.StartAsync(clock, cancellationToken);
         var settings = new Dictionary<string, string?>(FastSettings);
