@@ -81,6 +81,9 @@ public static class IntegrationsServiceCollectionExtensions
         options.CircuitBreaker.MinimumThroughput = settings.BreakerMinimumThroughput;
         options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(settings.BreakerSamplingSeconds);
         options.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(settings.BreakerBreakSeconds);
+        // A refusal by the egress guard never reached the host: it must not open the host's breaker and hide its own diagnosis.
+        options.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(
+            EgressRefusedException.Find(args.Outcome.Exception) is null && HttpClientResiliencePredicates.IsTransient(args.Outcome));
     }
 
     /// <summary>Retry 408/429/5xx and transport failures; never other 4xx; never a Retry-After beyond the cap (the caller is told when instead).</summary>

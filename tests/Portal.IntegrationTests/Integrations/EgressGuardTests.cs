@@ -174,6 +174,23 @@ public sealed class EgressGuardTests
     }
 
     [Fact]
+    public async Task RepeatedRefusals_DoNotOpenTheBreaker_DiagnosisStaysTheRefusal()
+    {
+        await using var harness = await IntegrationHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Egress:AllowedNetworks:0"] = "",
+            ["Integrations:Resilience:BreakerMinimumThroughput"] = "2",
+        }, cancellationToken: Ct);
+        var connection = harness.DemoConnection() with { TokenUrl = new Uri("http://169.254.169.254/connect/token") };
+
+        for (var i = 0; i < 6; i++)
+        {
+            var failure = await Should.ThrowAsync<IntegrationException>(() => harness.Tokens.GetTokenAsync(connection, Ct));
+            failure.Kind.ShouldBe(IntegrationFailureKind.EgressRefused);
+        }
+    }
+
+    [Fact]
     public async Task IntelligenceCall_ToCloudMetadata_RefusedAsIntegrationException()
     {
         await using var harness = await IntegrationHarness.StartAsync(new Dictionary<string, string?> { ["Egress:AllowedNetworks:0"] = "" }, cancellationToken: Ct);
