@@ -29,6 +29,8 @@ public static class PortalIntegrations
         {
             // Outside demo mode the simulator's state is not even registered: nothing can reach it.
             builder.Services.AddWorkspaceOneSimulator();
+            // The egress guard lets calls reach this portal's own address (where the simulator answers) in demo mode only.
+            builder.Services.AddSingleton<Portal.Integrations.Egress.IEgressDemoEndpoint>(sp => sp.GetRequiredService<DemoAddress>());
         }
 
         return builder;

@@ -38,6 +38,7 @@ public enum FailureCause
     ServerError,
     MalformedResponse,
     UnexpectedResponse,
+    EgressRefused,
 }
 
 /// <summary>Facts a support engineer needs. Never contains a secret.</summary>
@@ -91,6 +92,11 @@ public static class ConnectionDiagnosis
             case IntegrationFailureKind.CircuitOpen:
                 return Fail(DiagnosisLayer.Connectivity, FailureCause.HostTemporarilyBlocked, $"Calls to {host} are paused for a short while after repeated failures.",
                     "Wait a minute and try again. Other tenants are not affected.");
+            case IntegrationFailureKind.EgressRefused:
+                // The message already names the address, the rule and the setting; nothing was sent.
+                return Fail(DiagnosisLayer.Connectivity, FailureCause.EgressRefused, failure.Message,
+                    "Check the tenant's URLs point at the customer's Workspace ONE servers: internal and metadata addresses are refused on purpose. "
+                    + "For a lab UEM on an internal network an administrator adds its network (CIDR, e.g. 10.20.0.0/16) to Egress:AllowedNetworks.");
             case IntegrationFailureKind.MalformedResponse:
                 return Fail(attemptedLayer, FailureCause.MalformedResponse, $"{failure.Operation} answered with data that is not valid JSON.",
                     "Check the URL points at the REST API server (not the console or a proxy login page). If it does, try again later and report the time to Omnissa support.");

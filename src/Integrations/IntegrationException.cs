@@ -10,6 +10,9 @@ public enum IntegrationFailureKind
     CircuitOpen,
     HttpError,
     MalformedResponse,
+
+    /// <summary>The egress guard refused the address before connecting (internal network, metadata service).</summary>
+    EgressRefused,
 }
 
 /// <summary>Which hop failed: the token service or the API behind it.</summary>

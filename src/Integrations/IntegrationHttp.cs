@@ -24,6 +24,10 @@ internal static class IntegrationHttp
         {
             return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         }
+        catch (HttpRequestException ex) when (Egress.EgressRefusedException.Find(ex) is { } refused)
+        {
+            throw new IntegrationException(IntegrationFailureKind.EgressRefused, stage, operation, uri, refused.Message, ex);
+        }
         catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.NameResolutionError)
         {
             throw new IntegrationException(IntegrationFailureKind.UnknownHost, stage, operation, uri, $"The host {uri.Host} could not be resolved.", ex);

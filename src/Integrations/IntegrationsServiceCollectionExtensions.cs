@@ -1,9 +1,9 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
+using Portal.Integrations.Egress;
 using Portal.Integrations.Intelligence;
 using Portal.Integrations.Uem;
 
@@ -28,6 +28,7 @@ public static class IntegrationsServiceCollectionExtensions
     {
         services.AddOptionsWithValidateOnStart<TokenCacheOptions>().BindConfiguration(TokenCacheOptions.SectionName).ValidateDataAnnotations();
         services.AddOptionsWithValidateOnStart<IntegrationResilienceOptions>().BindConfiguration(IntegrationResilienceOptions.SectionName).ValidateDataAnnotations();
+        services.AddEgressGuard();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new AccessTokenCache(
             sp.GetKeyedService<TimeProvider>(TokenClockKey) ?? sp.GetRequiredService<TimeProvider>(),
@@ -46,13 +47,9 @@ public static class IntegrationsServiceCollectionExtensions
 
     private static void Configure(IHttpClientBuilder client, bool withBearerToken)
     {
-        // Redirects are not followed: a token or API call that redirects is misconfigured, and following it could leak the bearer token.
-        client.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            AutomaticDecompression = DecompressionMethods.All,
-        });
+        // Every connection goes through the egress guard. Redirects are not followed: a token or API call that
+        // redirects is misconfigured, and following it could leak the bearer token.
+        client.ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<EgressGuard>().CreateHttpHandler());
         client.ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan); // the resilience handler owns timeouts
         client.RedactLoggedHeaders(SensitiveHeaders.Contains);
         if (withBearerToken)
@@ -84,6 +81,9 @@ public static class IntegrationsServiceCollectionExtensions
         options.CircuitBreaker.MinimumThroughput = settings.BreakerMinimumThroughput;
         options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(settings.BreakerSamplingSeconds);
         options.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(settings.BreakerBreakSeconds);
+        // A refusal by the egress guard never reached the host: it must not open the host's breaker and hide its own diagnosis.
+        options.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(
+            EgressRefusedException.Find(args.Outcome.Exception) is null && HttpClientResiliencePredicates.IsTransient(args.Outcome));
     }
 
     /// <summary>Retry 408/429/5xx and transport failures; never other 4xx; never a Retry-After beyond the cap (the caller is told when instead).</summary>
@@ -91,7 +91,12 @@ public static class IntegrationsServiceCollectionExtensions
     {
         if (outcome.Exception is not null)
         {
-            // DNS and TLS failures do not heal within seconds; retrying them only delays the diagnosis.
+            // DNS and TLS failures do not heal within seconds, and an egress refusal never does; retrying them only delays the diagnosis.
+            if (EgressRefusedException.Find(outcome.Exception) is not null)
+            {
+                return false;
+            }
+
             return outcome.Exception is TimeoutRejectedException
                 || outcome.Exception is HttpRequestException { HttpRequestError: not (HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError) };
         }

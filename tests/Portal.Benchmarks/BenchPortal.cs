@@ -55,6 +55,7 @@ public sealed class BenchPortal(string folder, string? postgresAdmin = null, int
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
         builder.UseSetting("Demo:Enabled", "true"); // as before demo mode became opt-in: scenarios use the simulator
+        builder.UseSetting("Egress:AllowedNetworks:0", "127.0.0.0/8"); // some scenarios run a separate simulator on a loopback port
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(folder, "logs", "portal-.log"));
         if (PostgresConnectionString is not null && _certificate is { } certificate)

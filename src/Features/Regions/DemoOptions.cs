@@ -30,7 +30,7 @@ public sealed class DemoOptions
 /// The address the Simulated regions resolve against: <see cref="DemoOptions.PublicBaseUrl"/> when set, otherwise the
 /// address Kestrel actually listens on (known once the server has started; before that, the configured <c>urls</c>).
 /// </summary>
-public sealed class DemoAddress(IOptions<DemoOptions> options, IConfiguration configuration, IServiceProvider services)
+public sealed class DemoAddress(IOptions<DemoOptions> options, IConfiguration configuration, IServiceProvider services) : Portal.Integrations.Egress.IEgressDemoEndpoint
 {
     public const string DefaultListenUrl = "http://localhost:5080";
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Features.Status.Notifications;
+using Portal.Integrations.Egress;
 
 namespace Portal.Features.Status;
 
@@ -24,7 +25,10 @@ public static class StatusFeature
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         services.AddScoped<NotificationChannelService>();
-        services.AddHttpClient(NotificationDispatcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        // Webhooks connect through the egress guard like every other outbound call, and follow no redirects.
+        services.AddEgressGuard();
+        services.AddHttpClient(NotificationDispatcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<EgressGuard>().CreateHttpHandler());
         return services;
     }
 }

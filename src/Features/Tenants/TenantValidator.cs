@@ -72,7 +72,10 @@ public static partial class TenantValidator
         return InputRules.Freeze(errors);
     }
 
-    /// <summary>The token URL must belong to the tenant's region; the message offers the right one. Blank means "use the region's".</summary>
+    /// <summary>
+    /// The token URL must be the region's own (custom regions included: only an admin decides, by editing the region,
+    /// where a region's tenants send their client secrets); the message offers the right one. Blank means "use the region's".
+    /// </summary>
     public static string? CheckTokenUrl(string? tokenUrl, RegionSummary region)
     {
         ArgumentNullException.ThrowIfNull(region);
@@ -81,9 +84,9 @@ public static partial class TenantValidator
             return null;
         }
 
-        if (region.Kind == RegionKind.Custom)
+        if (region.Kind != RegionKind.Simulated && AddressRules.CheckRemoteUrl("UEM token URL", tokenUrl, required: false) is { } address)
         {
-            return InputRules.CheckUrl("UEM token URL", tokenUrl, required: false, allowHttp: true);
+            return address;
         }
 
         return InputRules.SameUrl(tokenUrl, region.TokenUrl) || InputRules.SameUrl(tokenUrl, region.LegacyTokenUrl)
@@ -94,7 +97,10 @@ public static partial class TenantValidator
 
     private static void Host(Dictionary<string, List<string>> errors, string key, string field, string? url, RegionSummary? region, bool uncheckedRegion)
     {
-        var message = InputRules.CheckUrl(field, url, required: true, allowHttp: region?.Kind == RegionKind.Simulated || region?.Kind == RegionKind.Custom, TenantLimits.Url);
+        // Only the Simulated region (listed in demo mode only) may use http and the portal's own address.
+        var message = region?.Kind == RegionKind.Simulated
+            ? InputRules.CheckUrl(field, url, required: true, allowHttp: true, TenantLimits.Url) ?? AddressRules.CheckSimulatorUrl(field, url, region)
+            : AddressRules.CheckRemoteUrl(field, url, required: true, TenantLimits.Url);
         if (message is null && !uncheckedRegion && !UemUrls.IsKnownSaasHost(InputRules.HostOf(url)))
         {
             message = $"{field}: '{InputRules.HostOf(url)}' is not a Workspace ONE UEM SaaS host (expected a name ending in {string.Join(", ", UemUrls.KnownSaasDomains)}). " +

@@ -167,6 +167,7 @@ public sealed class SweepScenario : IScenario
             builder.UseContentRoot(AppContext.BaseDirectory);
             builder.UseSetting("urls", $"http://127.0.0.1:{Port}");
             builder.UseSetting("Demo:Enabled", "true");
+            builder.UseSetting("Egress:AllowedNetworks:0", "127.0.0.0/8"); // tenants spread over 127.0.0.1-8, beyond the demo's own address
             builder.UseSetting("Database:Path", Path.Combine(_folder, "portal.db"));
             builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
             builder.UseSetting("Bootstrap:AdminPassword", BenchPortal.AdminPassword);

@@ -47,12 +47,15 @@ public sealed class IntegrationHarness : IAsyncDisposable
         ["Integrations:Resilience:BreakerMinimumThroughput"] = "1000",
         ["Integrations:Resilience:BreakerSamplingSeconds"] = "30",
         ["Integrations:Resilience:BreakerBreakSeconds"] = "30",
+        // The standalone simulator listens on loopback, which the egress guard refuses unless a network is allowed.
+        ["Egress:AllowedNetworks:0"] = "127.0.0.0/8",
     };
 
     public static async Task<IntegrationHarness> StartAsync(
         IReadOnlyDictionary<string, string?>? overrides = null,
         TimeProvider? clock = null,
         SimulatorInstance? simulator = null,
+        Action<IServiceCollection>? configureServices = null,
         CancellationToken cancellationToken = default)
     {
         simulator ??= await SimulatorProgram.StartAsync(clock, cancellationToken);
@@ -72,6 +75,7 @@ public sealed class IntegrationHarness : IAsyncDisposable
             services.AddKeyedSingleton(IntegrationsServiceCollectionExtensions.TokenClockKey, clock);
         }
 
+        configureServices?.Invoke(services);
         services.AddWorkspaceOneIntegrations();
         return new IntegrationHarness(simulator, services.BuildServiceProvider(validateScopes: true), logs);
     }

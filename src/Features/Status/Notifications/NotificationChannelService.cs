@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Tenants;
 using Portal.Features.Users;
 using Portal.Features.Validation;
+using Portal.Integrations.Egress;
 
 namespace Portal.Features.Status.Notifications;
 
@@ -27,7 +29,7 @@ public sealed class ChannelEditModel
 
     public int SmtpPort { get; set; } = 587;
 
-    public SmtpSecurity SmtpSecurity { get; set; }
+    public SmtpSecurity SmtpSecurity { get; set; } = SmtpSecurity.StartTls;
 
     public string? SmtpUserName { get; set; }
 
@@ -51,6 +53,8 @@ public sealed class NotificationChannelService(
     CurrentUser currentUser,
     IAuditSink audit,
     NotificationOutbox outbox,
+    EgressGuard egress,
+    IOptions<NotificationOptions> options,
     TimeProvider clock)
 {
     public const string Purpose = "Portal.NotificationSecrets.v1";
@@ -97,30 +101,9 @@ public sealed class NotificationChannelService(
             return userNameError;
         }
 
-        if (model.Kind == NotificationChannelKind.Email)
+        if (ChannelAddressRules.CheckFormat(model, isNew) is { } addressError)
         {
-            if (string.IsNullOrWhiteSpace(model.SmtpHost) || model.SmtpPort is < 1 or > 65535)
-            {
-                return "SMTP host and a port between 1 and 65535 are required.";
-            }
-
-            if (string.IsNullOrWhiteSpace(model.FromAddress) || !model.FromAddress.Contains('@', StringComparison.Ordinal))
-            {
-                return "A sender address is required.";
-            }
-
-            var to = SplitAddresses(model.ToAddresses);
-            if (to.Count == 0 || to.Any(a => !a.Contains('@', StringComparison.Ordinal)))
-            {
-                return "At least one recipient address is required (comma-separated).";
-            }
-        }
-        else if (isNew || !string.IsNullOrWhiteSpace(model.NewWebhookUrl))
-        {
-            if (!Uri.TryCreate(model.NewWebhookUrl?.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            {
-                return "The webhook URL must be an absolute http(s) address.";
-            }
+            return addressError;
         }
 
         return model.Tag is { Length: > TenantTags.MaxLength } ? $"Tags are at most {TenantTags.MaxLength} characters." : null;
@@ -134,7 +117,7 @@ public sealed class NotificationChannelService(
     {
         ArgumentNullException.ThrowIfNull(model);
         var actor = (await currentUser.RequireAnyRoleAsync(Roles.Admin)).Identity?.Name ?? "unknown";
-        var error = Validate(model, model.Id is null);
+        var error = Validate(model, model.Id is null) ?? ChannelAddressRules.CheckAgainstPolicy(model, egress, options.Value.AllowPlainSmtp);
         if (error is not null)
         {
             return error;

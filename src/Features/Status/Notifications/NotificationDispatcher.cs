@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Portal.Data;
 using Portal.Features.Tenants;
+using Portal.Integrations.Egress;
 
 namespace Portal.Features.Status.Notifications;
 
@@ -142,6 +143,7 @@ public sealed class NotificationDispatcher(
     Cluster.BackgroundWorkLease lease,
     IDataProtectionProvider dataProtection,
     IHttpClientFactory httpClients,
+    EgressGuard egress,
     TimeProvider clock,
     IOptions<NotificationOptions> options,
     ILogger<NotificationDispatcher> logger) : BackgroundService
@@ -213,6 +215,13 @@ public sealed class NotificationDispatcher(
                 delivery.SentUtc = clock.GetUtcNow().UtcDateTime;
                 delivery.LastError = null;
             }
+            catch (Exception ex) when ((ex is not OperationCanceledException || !ct.IsCancellationRequested) && RefusedForGood(ex) is { } reason)
+            {
+                // A refused address or a plain-text SMTP channel will not fix itself: no retry, the reason is on the record.
+                delivery.State = DeliveryState.GaveUp;
+                delivery.LastError = Truncate(reason, 500);
+                logger.LogWarning("Notification {DeliveryId} to channel {ChannelId} refused: {Error}", delivery.Id, delivery.ChannelId, delivery.LastError);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 var giveUp = delivery.Attempts >= options.Value.MaxAttempts;
@@ -243,6 +252,11 @@ public sealed class NotificationDispatcher(
                 kind = delivery.EventKind,
                 tenantId = delivery.TenantId,
             }, ct);
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                throw new HttpRequestException($"Webhook answered {(int)response.StatusCode} {response.ReasonPhrase}: a redirect, which is not followed. Enter the final webhook URL.");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new HttpRequestException($"Webhook answered {(int)response.StatusCode} {response.ReasonPhrase}");
@@ -260,15 +274,28 @@ public sealed class NotificationDispatcher(
 
         message.Subject = delivery.Subject;
         message.Body = new TextPart("plain") { Text = delivery.Body };
-        using var smtp = new SmtpClient();
+        var plainAllowed = options.Value.AllowPlainSmtp;
         var security = channel.SmtpSecurity switch
         {
-            SmtpSecurity.None => SecureSocketOptions.None,
+            SmtpSecurity.None when plainAllowed => SecureSocketOptions.None,
+            SmtpSecurity.None => throw new PlainSmtpRefusedException(),
             SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
             SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-            _ => SecureSocketOptions.StartTlsWhenAvailable,
+            _ => plainAllowed ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.StartTls, // Auto never falls back to plain text unless allowed
         };
-        await smtp.ConnectAsync(channel.SmtpHost ?? "", channel.SmtpPort, security, ct);
+        var host = channel.SmtpHost ?? "";
+        using var smtp = new SmtpClient();
+        // MailKit gets a socket the egress guard connected (to the address it checked); it only speaks SMTP and TLS over it.
+        var socket = await egress.ConnectAsync(host, channel.SmtpPort, ct);
+        try
+        {
+            await smtp.ConnectAsync(socket, host, channel.SmtpPort, security, ct);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
         if (channel.SmtpUserName is not null)
         {
             var password = Unprotect(channel.ProtectedSmtpPassword) ?? throw new InvalidOperationException("The SMTP password cannot be decrypted; re-enter it.");
@@ -296,5 +323,28 @@ public sealed class NotificationDispatcher(
         }
     }
 
+    /// <summary>The reason when a send failed in a way retrying cannot change, else null.</summary>
+    private static string? RefusedForGood(Exception exception) =>
+        EgressRefusedException.Find(exception)?.Message ?? (exception as PlainSmtpRefusedException)?.Message;
+
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}
+
+/// <summary>An e-mail channel without TLS while <see cref="NotificationOptions.AllowPlainSmtp"/> is off.</summary>
+public sealed class PlainSmtpRefusedException : Exception
+{
+    public PlainSmtpRefusedException()
+        : base("Refused: this e-mail channel uses plain-text SMTP. Edit the channel and choose StartTls or SslOnConnect, or set Notifications:AllowPlainSmtp=true for a relay that cannot do TLS.")
+    {
+    }
+
+    public PlainSmtpRefusedException(string message)
+        : base(message)
+    {
+    }
+
+    public PlainSmtpRefusedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }

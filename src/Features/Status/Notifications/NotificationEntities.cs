@@ -10,7 +10,7 @@ public enum NotificationChannelKind
 
 public enum SmtpSecurity
 {
-    /// <summary>STARTTLS when the server offers it (the usual relay on 587/25).</summary>
+    /// <summary>STARTTLS; falls back to plain text only when Notifications:AllowPlainSmtp is on.</summary>
     Auto = 0,
     None = 1,
     StartTls = 2,
@@ -123,6 +123,12 @@ public sealed class NotificationOptions
     /// <summary>Daily digests are queued from this UTC hour on (once per channel per day).</summary>
     [Range(0, 23)]
     public int DigestHourUtc { get; set; } = 7;
+
+    /// <summary>
+    /// Lets e-mail channels use plain-text SMTP (security None, or Auto falling back to plain). Off: passwords and
+    /// messages never cross the network unencrypted, so every channel needs StartTls or SslOnConnect.
+    /// </summary>
+    public bool AllowPlainSmtp { get; set; }
 
     /// <summary>Link target in messages, e.g. https://portal.example.com (optional).</summary>
     public string? PortalBaseUrl { get; set; }

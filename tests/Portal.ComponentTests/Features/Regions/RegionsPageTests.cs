@@ -57,4 +57,35 @@ public sealed class RegionsPageTests : PortalComponentTest
         dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=url-note]").TextContent.ShouldBe("The trailing slash was removed: the portal adds the path itself."));
         field.Find("input").GetAttribute("value").ShouldBe("https://uem.example.com/connect/token");
     }
+
+    [Fact]
+    public async Task RegionsPage_AdminCustomRegionWithDisguisedHost_FieldMessageAndNothingSaved()
+    {
+        AddAuthorization().SetAuthorized("ada").SetRoles(Roles.Admin);
+        await SeedRegionsAsync();
+        var dialogs = Render<MudDialogProvider>();
+        Render<MudPopoverProvider>();
+        var cut = Render<CascadingAuthenticationState>(p => p.AddChildContent<RegionsPage>());
+        cut.WaitForAssertion(() => cut.Markup.ShouldContain("Add custom region"));
+        cut.FindAll("button").First(b => b.TextContent.Contains("Add custom region", StringComparison.Ordinal)).Click();
+        dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("region-form"));
+
+        void Fill(string label, string value)
+        {
+            var id = dialogs.FindAll("label").First(l => l.TextContent.Trim().StartsWith(label, StringComparison.Ordinal)).GetAttribute("for");
+            dialogs.Find($"input#{id}").Change(value);
+        }
+
+        Fill("Code", "lab-evil");
+        Fill("Name", "Lab");
+        Fill("Location", "Lab");
+        Fill("Token URL", "https://workspaceone.com@evil.com/connect/token");
+        Fill("API base URL", "https://169.254.169.254/");
+        dialogs.Find("form#region-form").Submit();
+
+        dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("the server is really evil.com"));
+        dialogs.Markup.ShouldContain("API base URL must use the server's name, not an IP address");
+        await using var db = await CreateDbAsync();
+        db.Set<Region>().ShouldNotContain(r => r.Code == "lab-evil");
+    }
 }

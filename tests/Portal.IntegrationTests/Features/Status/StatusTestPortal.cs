@@ -27,6 +27,9 @@ public sealed class StatusTestPortal : PortalAppFactory
         WithSetting("Status:TenantTimeoutSeconds", "2");
         WithSetting("Notifications:RetryBaseSeconds", "1");
         WithSetting("Notifications:PollSeconds", "1");
+        // The webhook and SMTP receivers are real listeners on loopback, and the SMTP one speaks plain text.
+        WithSetting("Egress:AllowedNetworks:0", "127.0.0.0/8");
+        WithSetting("Notifications:AllowPlainSmtp", "true");
     }
 
     public ScriptedProbe Probe { get; } = new();

@@ -12,13 +12,66 @@ public sealed class RegionValidatorTests
         Code = "onprem-eu",
         DisplayName = "On-prem EU",
         Kind = RegionKind.Custom,
-        TokenUrl = "http://uem.corp.local/connect/token",
-        ApiBaseUrl = "http://uem.corp.local",
+        TokenUrl = "https://uem.corp.example/connect/token",
+        ApiBaseUrl = "https://uem.corp.example",
         Location = "Data centre 1",
     };
 
+    // Was "CustomRegionWithHttp_Valid": issue 14 makes custom regions https-only (their token URL receives client secrets).
     [Fact]
-    public void Validate_CustomRegionWithHttp_Valid() => RegionValidator.Validate(Custom(), Simulator).ShouldBeEmpty();
+    public void Validate_CustomRegionWithHttps_Valid() => RegionValidator.Validate(Custom(), Simulator).ShouldBeEmpty();
+
+    [Theory]
+    [InlineData("http://uem.corp.example/connect/token", "https://")]
+    [InlineData("https://169.254.169.254/connect/token", "not an IP address")]
+    [InlineData("https://127.0.0.1/connect/token", "not an IP address")]
+    [InlineData("https://[::1]/connect/token", "not an IP address")]
+    [InlineData("https://localhost/connect/token", "this machine")]
+    [InlineData("https://workspaceone.com@evil.com/connect/token", "really evil.com")]
+    [InlineData("https://uem.corp.example/oauth/token", "/connect/token")]
+    [InlineData("https://uem.corp.example/connect/token?x=1", "/connect/token")]
+    public void Validate_CustomRegion_BadTokenUrl_NamesFieldAndFix(string tokenUrl, string expected)
+    {
+        var model = Custom();
+        model.TokenUrl = tokenUrl;
+
+        var message = RegionValidator.Validate(model, Simulator)[nameof(RegionEditModel.TokenUrl)].ShouldHaveSingleItem();
+        message.ShouldStartWith("Token URL");
+        message.ShouldContain(expected);
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("https://127.0.0.1:5432/")]
+    [InlineData("https://workspaceone.com@evil.com/")]
+    public void Validate_CustomRegion_BadApiBaseUrl_Refused(string url)
+    {
+        var model = Custom();
+        model.ApiBaseUrl = url;
+
+        RegionValidator.Validate(model, Simulator)[nameof(RegionEditModel.ApiBaseUrl)].ShouldHaveSingleItem().ShouldStartWith("API base URL");
+    }
+
+    [Theory]
+    [InlineData("https://evil.example.com/connect/token")]
+    [InlineData("https://uat.uemauth.workspaceone.com.evil.example/connect/token")]
+    public void Validate_BuiltInRegion_HostCannotBePointedElsewhere(string tokenUrl)
+    {
+        var uat = RegionSeedData.All.Single(r => r.Product == RegionProduct.Uem && r.Code == "uat");
+        var model = new RegionEditModel
+        {
+            Product = RegionProduct.Uem, Code = "uat", Kind = RegionKind.Uat, DisplayName = uat.DisplayName, Location = uat.Location,
+            TokenUrl = tokenUrl, LegacyTokenUrl = uat.LegacyTokenUrl,
+        };
+
+        var message = RegionValidator.Validate(model, Simulator)[nameof(RegionEditModel.TokenUrl)].ShouldHaveSingleItem();
+        message.ShouldContain("built-in region");
+        message.ShouldContain(uat.TokenUrl);
+
+        model.TokenUrl = uat.TokenUrl;
+        model.DisplayName = "UAT (renamed)";
+        RegionValidator.Validate(model, Simulator).ShouldBeEmpty(); // names and locations stay editable
+    }
 
     [Fact]
     public void Validate_ProductionRegionWithHttp_Rejected()

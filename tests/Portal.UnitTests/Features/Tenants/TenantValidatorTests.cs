@@ -72,15 +72,69 @@ public sealed class TenantValidatorTests
         message.ShouldContain("custom region");
     }
 
+    // Was "AcceptsAnyHostAndHttp": issue 14 makes custom regions https-only and their token URL the region's (admin-only).
     [Fact]
-    public void Validate_CustomRegion_AcceptsAnyHostAndHttp() =>
+    public void Validate_CustomRegion_AcceptsAnyHttpsHost() =>
         Validate(m =>
         {
             m.UemRegionId = TestRegions.Custom.Id;
-            m.UemConsoleUrl = "http://uem.corp.local";
-            m.UemApiUrl = "http://uem.corp.local";
-            m.UemTokenUrl = "http://uem.corp.local/oauth/token";
+            m.UemConsoleUrl = "https://uem.corp.example";
+            m.UemApiUrl = "https://uem-api.corp.example";
+            m.UemTokenUrl = TestRegions.Custom.TokenUrl;
         }).ShouldBeEmpty();
+
+    [Theory]
+    [InlineData("http://uem.corp.example", "https://")]
+    [InlineData("https://169.254.169.254/latest/meta-data/", "not an IP address")]
+    [InlineData("https://127.0.0.1:5432/", "not an IP address")]
+    [InlineData("https://[::1]/", "not an IP address")]
+    [InlineData("https://localhost/", "this machine")]
+    [InlineData("https://workspaceone.com@evil.com/", "really evil.com")]
+    public void Validate_CustomRegion_RefusesInternalOrDisguisedApiAndConsoleUrls(string url, string expected)
+    {
+        var errors = Validate(m =>
+        {
+            m.UemRegionId = TestRegions.Custom.Id;
+            m.UemConsoleUrl = url;
+            m.UemApiUrl = url;
+            m.UemTokenUrl = TestRegions.Custom.TokenUrl;
+        });
+
+        Single(errors, nameof(TenantEditModel.UemConsoleUrl)).ShouldContain(expected);
+        Single(errors, nameof(TenantEditModel.UemApiUrl)).ShouldStartWith("UEM REST API URL");
+    }
+
+    [Theory]
+    [InlineData("https://evil.example.com/connect/token")]
+    [InlineData("https://uem.corp.example@evil.example.com/connect/token")]
+    [InlineData("https://169.254.169.254/connect/token")]
+    public void Validate_CustomRegion_TokenUrlIsTheRegionsOnly(string tokenUrl) =>
+        Single(Validate(m =>
+        {
+            m.UemRegionId = TestRegions.Custom.Id;
+            m.UemConsoleUrl = "https://uem.corp.example";
+            m.UemApiUrl = "https://uem.corp.example";
+            m.UemTokenUrl = tokenUrl;
+        }), nameof(TenantEditModel.UemTokenUrl)).ShouldStartWith("UEM token URL");
+
+    [Theory]
+    [InlineData("http://169.254.169.254/simulator")]
+    [InlineData("http://127.0.0.1:5432/simulator")]
+    [InlineData("http://localhost:5081/simulator")]
+    public void Validate_SimulatedRegion_OnlyTheSimulatorAddress(string url) =>
+        Single(Validate(m =>
+        {
+            m.UemRegionId = TestRegions.Sim.Id;
+            m.UemConsoleUrl = "http://localhost:5080/simulator";
+            m.UemApiUrl = url;
+            m.UemTokenUrl = TestRegions.Sim.TokenUrl;
+        }), nameof(TenantEditModel.UemApiUrl)).ShouldContain("http://localhost:5080/simulator");
+
+    [Theory]
+    [InlineData("https://as1234.awmdm.com@169.254.169.254/")]
+    [InlineData("https://user:pw@as1234.awmdm.com/")]
+    public void Validate_SaasRegion_UserInfoRefused(string url) =>
+        Single(Validate(m => m.UemApiUrl = url), nameof(TenantEditModel.UemApiUrl)).ShouldContain("'@'");
 
     [Fact]
     public void Validate_SimulatedRegion_AllowsHttpLocalhost() =>

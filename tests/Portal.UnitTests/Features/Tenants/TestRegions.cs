@@ -7,7 +7,7 @@ internal static class TestRegions
     public static readonly RegionSummary Na = Uem(1, "na", RegionKind.Production);
     public static readonly RegionSummary Emea = Uem(2, "emea", RegionKind.Production);
     public static readonly RegionSummary Custom = new(3, RegionProduct.Uem, "onprem", "On-prem", RegionKind.Custom,
-        "http://uem.corp.local/connect/token", null, "http://uem.corp.local", "Basement", null, true, DateTime.UnixEpoch, "admin", Guid.NewGuid());
+        "https://uem.corp.example/connect/token", null, "https://uem.corp.example", "Basement", null, true, DateTime.UnixEpoch, "admin", Guid.NewGuid());
     public static readonly RegionSummary Sim = new(4, RegionProduct.Uem, "sim", "Simulated", RegionKind.Simulated,
         "http://localhost:5080/simulator/connect/token", null, "http://localhost:5080/simulator", "Built-in", null, false, DateTime.UnixEpoch, "seed", Guid.NewGuid());
     public static readonly RegionSummary Eu1 = new(10, RegionProduct.Intelligence, "eu1", "Europe 1", RegionKind.Production,
