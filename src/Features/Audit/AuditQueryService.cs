@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
@@ -12,13 +11,11 @@ namespace Portal.Features.Audit;
 /// <summary>Read side of the audit trail: keyset-paged queries, streamed CSV export and chain verification.</summary>
 public sealed class AuditQueryService(
     IDbContextFactory<PortalDbContext> dbFactory,
-    AuditChain chain,
+    AuditVerifier verifier,
     CurrentUser currentUser,
     IAuditSink audit,
     IOptions<AuditOptions> options)
 {
-    private const int VerifyBatchSize = 5000;
-
     /// <summary>Newest entries first. Pass <paramref name="olderThanId"/> for the next page or <paramref name="newerThanId"/> to go back.</summary>
     public async Task<AuditEntriesPage> QueryAsync(AuditFilter filter, long? olderThanId = null, long? newerThanId = null, CancellationToken cancellationToken = default)
     {
@@ -108,62 +105,7 @@ public sealed class AuditQueryService(
     }
 
     /// <summary>The verification itself, without a role check (used by tests, benchmarks and evidence packs).</summary>
-    internal async Task<AuditVerification> VerifyChainAsync(CancellationToken cancellationToken)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var anchor = await db.Set<AuditAnchor>().AsNoTracking().OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
-        if (anchor is not null && chain.Sign(anchor) != anchor.Signature)
-        {
-            return new AuditVerification(false, 0, null, null, anchor.FirstRetainedId, "The retention anchor was altered.", stopwatch.Elapsed);
-        }
-
-        var expectedId = anchor?.FirstRetainedId ?? 1;
-        var previousHash = anchor?.PreviousHash ?? AuditChain.GenesisHash;
-        long checkedCount = 0;
-        long lastId = expectedId - 1;
-        while (true)
-        {
-            var batch = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.Id > lastId).OrderBy(e => e.Id).Take(VerifyBatchSize).ToListAsync(cancellationToken);
-            if (batch.Count == 0)
-            {
-                break;
-            }
-
-            foreach (var entry in batch)
-            {
-                string? problem = null;
-                if (entry.Id != expectedId)
-                {
-                    problem = entry.Id > expectedId
-                        ? $"Entry {expectedId.ToString(CultureInfo.InvariantCulture)} is missing (deleted)."
-                        : $"Entry {entry.Id.ToString(CultureInfo.InvariantCulture)} is out of sequence.";
-                }
-                else if (entry.PreviousHash != previousHash)
-                {
-                    problem = "The link to the previous entry does not match (an entry was deleted, reordered or edited).";
-                }
-                else if (chain.ComputeHash(previousHash, entry) != entry.Hash)
-                {
-                    problem = "The entry's content does not match its hash (it was edited).";
-                }
-
-                if (problem is not null)
-                {
-                    return new AuditVerification(false, checkedCount, lastId, previousHash, entry.Id, problem, stopwatch.Elapsed);
-                }
-
-                checkedCount++;
-                previousHash = entry.Hash;
-                lastId = entry.Id;
-                expectedId++;
-            }
-
-            db.ChangeTracker.Clear();
-        }
-
-        return new AuditVerification(true, checkedCount, checkedCount == 0 ? null : lastId, checkedCount == 0 ? null : previousHash, null, null, stopwatch.Elapsed);
-    }
+    internal Task<AuditVerification> VerifyChainAsync(CancellationToken cancellationToken) => verifier.VerifyAsync(cancellationToken);
 
     /// <summary>Helpdesk staff (without a wider role) see only their own actions.</summary>
     private async Task<AuditFilter> ScopeAsync(AuditFilter filter)

@@ -65,6 +65,9 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string LogFolder => Path.Combine(DataFolder, "logs");
 
+    /// <summary>The audit checkpoint file, beside the logs as in production.</summary>
+    public string AnchorFilePath => Path.Combine(LogFolder, "audit-anchors.jsonl");
+
     /// <summary>Overrides applied on top of the defaults below (before start).</summary>
     public PortalAppFactory WithSetting(string key, string? value)
     {
@@ -85,6 +88,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(LogFolder, "portal-.log"));
+        builder.UseSetting("Audit:AnchorFile", AnchorFilePath);
         if (PostgresConnectionString is not null)
         {
             var (certificatePath, certificatePassword) = TestDatabases.DataProtectionCertificate;
