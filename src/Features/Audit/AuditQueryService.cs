@@ -13,13 +13,14 @@ public sealed class AuditQueryService(
     IDbContextFactory<PortalDbContext> dbFactory,
     AuditVerifier verifier,
     CurrentUser currentUser,
+    Tenants.TenantScope tenantScope,
     IAuditSink audit,
     IOptions<AuditOptions> options)
 {
     /// <summary>Newest entries first. Pass <paramref name="olderThanId"/> for the next page or <paramref name="newerThanId"/> to go back.</summary>
     public async Task<AuditEntriesPage> QueryAsync(AuditFilter filter, long? olderThanId = null, long? newerThanId = null, CancellationToken cancellationToken = default)
     {
-        var scoped = await ScopeAsync(filter);
+        var scoped = await ScopeAsync(filter, cancellationToken);
         var pageSize = options.Value.PageSize;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = await ApplyAsync(db, scoped, cancellationToken);
@@ -44,7 +45,7 @@ public sealed class AuditQueryService(
 
     public async Task<AuditEntry?> FindAsync(long id, CancellationToken cancellationToken = default)
     {
-        var scoped = await ScopeAsync(AuditFilter.None);
+        var scoped = await ScopeAsync(AuditFilter.None, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await (await ApplyAsync(db, scoped, cancellationToken)).FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
     }
@@ -52,7 +53,7 @@ public sealed class AuditQueryService(
     /// <summary>Streams the filtered entries as CSV, row by row (constant memory), and audits the export itself.</summary>
     public async Task ExportCsvAsync(AuditFilter filter, Stream output, CancellationToken cancellationToken = default)
     {
-        var scoped = await ScopeAsync(filter);
+        var scoped = await ScopeAsync(filter, cancellationToken);
         await audit.WriteAsync(new AuditEvent(AuditActions.AuditExported, AuditOutcome.Success, filter.TenantId, Describe(scoped)), cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), bufferSize: 64 * 1024, leaveOpen: true);
@@ -107,22 +108,50 @@ public sealed class AuditQueryService(
     /// <summary>The verification itself, without a role check (used by tests, benchmarks and evidence packs).</summary>
     internal Task<AuditVerification> VerifyChainAsync(CancellationToken cancellationToken) => verifier.VerifyAsync(cancellationToken);
 
-    /// <summary>Helpdesk staff (without a wider role) see only their own actions.</summary>
-    private async Task<AuditFilter> ScopeAsync(AuditFilter filter)
+    /// <summary>A filter narrowed to what the user may see: null tenant ids = every entry the filter matches.</summary>
+    private sealed record ScopedFilter(AuditFilter Filter, string UserName, IReadOnlyList<string>? TenantIds, IReadOnlyList<string>? Tags);
+
+    /// <summary>
+    /// Helpdesk staff (without a wider role) see only their own actions. Anyone scoped to tenant tags sees the entries
+    /// of the tenants in their scope plus their own actions; entries of other tenants and tenant-less entries of other
+    /// users (user administration, sign-ins) stay hidden. Decided here, in the query, for the page and every export alike.
+    /// </summary>
+    private async Task<ScopedFilter> ScopeAsync(AuditFilter filter, CancellationToken cancellationToken)
     {
         var principal = await currentUser.RequireAnyRoleAsync(Roles.Readers);
+        var userName = principal.Identity!.Name!;
         var seesEveryone = principal.IsInRole(Roles.Auditor) || principal.IsInRole(Roles.Admin) || principal.IsInRole(Roles.TeamLead);
-        return seesEveryone ? filter : filter with { Actor = principal.Identity!.Name };
+        if (!seesEveryone)
+        {
+            return new ScopedFilter(filter with { Actor = userName }, userName, null, null);
+        }
+
+        var tenants = await tenantScope.GetAsync(cancellationToken);
+        if (tenants.AllowsAll)
+        {
+            return new ScopedFilter(filter, userName, null, null);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ids = await tenants.Apply(db.Set<Tenants.Tenant>().AsNoTracking()).Select(t => t.Id).ToListAsync(cancellationToken);
+        return new ScopedFilter(filter, userName, [.. ids.Select(id => id.ToString(CultureInfo.InvariantCulture))], tenants.AllowedTags);
     }
 
     /// <summary>
     /// Builds the filtered query. A time range becomes an id range first (appends are serialised, so ids
     /// follow time), which keeps every filter on an index ending in Id: constant-time pages at any depth.
     /// </summary>
-    private static async Task<IQueryable<AuditEntry>> ApplyAsync(PortalDbContext db, AuditFilter filter, CancellationToken cancellationToken)
+    private static async Task<IQueryable<AuditEntry>> ApplyAsync(PortalDbContext db, ScopedFilter scoped, CancellationToken cancellationToken)
     {
+        var filter = scoped.Filter;
         var entries = db.Set<AuditEntry>().AsNoTracking();
         var query = entries;
+        if (scoped.TenantIds is { } visibleTenants)
+        {
+            var self = scoped.UserName;
+            query = query.Where(e => (e.TenantId != null && visibleTenants.Contains(e.TenantId)) || e.Actor == self);
+        }
+
         if (filter.FromUtc is { } from)
         {
             var firstId = await entries.Where(e => e.TimestampUtc >= from).OrderBy(e => e.TimestampUtc).Select(e => (long?)e.Id).FirstOrDefaultAsync(cancellationToken);
@@ -159,6 +188,17 @@ public sealed class AuditQueryService(
         }
 
         return query;
+    }
+
+    private static Dictionary<string, string?> Describe(ScopedFilter scoped)
+    {
+        var details = Describe(scoped.Filter);
+        if (scoped.Tags is { } tags)
+        {
+            details["scope"] = string.Join(",", tags); // what the exported file was limited to
+        }
+
+        return details;
     }
 
     private static Dictionary<string, string?> Describe(AuditFilter filter) => new()
