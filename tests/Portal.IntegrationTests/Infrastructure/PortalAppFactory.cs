@@ -21,6 +21,8 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     private readonly bool _ownsPostgresDatabase;
 
+    private readonly bool _ownsDataFolder;
+
     public PortalAppFactory()
         : this(sharedPostgresDatabase: null)
     {
@@ -28,6 +30,13 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <param name="sharedPostgresDatabase">Another instance's database: both portals then run on the same PostgreSQL database.</param>
     public PortalAppFactory(string? sharedPostgresDatabase)
+        : this(sharedPostgresDatabase, sharedDataFolder: null)
+    {
+    }
+
+    /// <param name="sharedPostgresDatabase">Another instance's database: both portals then run on the same PostgreSQL database.</param>
+    /// <param name="sharedDataFolder">Another instance's data folder (SQLite file, key ring, logs): left in place on dispose.</param>
+    public PortalAppFactory(string? sharedPostgresDatabase, string? sharedDataFolder)
     {
         if (sharedPostgresDatabase is not null)
         {
@@ -39,7 +48,8 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             _ownsPostgresDatabase = true;
         }
 
-        DataFolder = Directory.CreateTempSubdirectory("portal-it-").FullName;
+        _ownsDataFolder = sharedDataFolder is null;
+        DataFolder = sharedDataFolder ?? Directory.CreateTempSubdirectory("portal-it-").FullName;
         // A known port (not 0): the simulated region's URLs point back at this portal's /simulator.
         Port = FreeLoopbackPort();
         UseKestrel(Port);
@@ -135,7 +145,10 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
         try
         {
-            Directory.Delete(DataFolder, recursive: true);
+            if (_ownsDataFolder)
+            {
+                Directory.Delete(DataFolder, recursive: true);
+            }
         }
         catch (IOException)
         {
