@@ -57,6 +57,7 @@ public sealed class BenchPortal(string folder, string? postgresAdmin = null, int
         builder.UseSetting("Demo:Enabled", "true"); // as before demo mode became opt-in: scenarios use the simulator
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(folder, "logs", "portal-.log"));
+        builder.UseSetting("Audit:AnchorFile", Path.Combine(folder, "logs", "audit-anchors.jsonl"));
         if (PostgresConnectionString is not null && _certificate is { } certificate)
         {
             builder.UseSetting("Database:Provider", "Postgres");
