@@ -14,6 +14,7 @@ COPY --from=build /app ./
 ENV Database__Path=/data/portal.db \
     DataProtection__KeysPath=/data/keys \
     Serilog__WriteTo__1__Args__path=/data/logs/portal-.log \
+    Audit__AnchorFile=/data/logs/audit-anchors.jsonl \
     ASPNETCORE_URLS=http://+:8080
 RUN mkdir -p /data && chown $APP_UID /data
 VOLUME ["/data"]

@@ -16,6 +16,7 @@ try
     builder.AddPortalAuth();
     builder.AddPortalIntegrations();
     builder.AddPortalHsts();
+    builder.AddPortalReverseProxy();
     builder.AddPortalFeatures();
     builder.AddPortalUi();
 

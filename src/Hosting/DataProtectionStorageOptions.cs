@@ -17,11 +17,28 @@ public sealed class DataProtectionStorageOptions
     [Required, MinLength(1)]
     public string KeysPath { get; set; } = "data/keys";
 
-    /// <summary>PFX file (with private key) that encrypts the keys stored in PostgreSQL. Required on PostgreSQL; every instance mounts the same file.</summary>
+    /// <summary>
+    /// PFX file (with private key) that encrypts each key of the ring. Required on PostgreSQL (every instance mounts the
+    /// same file); optional on SQLite, where it encrypts the key files in <see cref="KeysPath"/>.
+    /// </summary>
     public string? CertificatePath { get; set; }
 
     /// <summary>Password of <see cref="CertificatePath"/> (from a secret store or environment variable, never committed).</summary>
     public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// Certificates that encrypted keys earlier, kept only to decrypt them after <see cref="CertificatePath"/> was
+    /// replaced (rotation). New keys are always encrypted with <see cref="CertificatePath"/>.
+    /// </summary>
+    public IList<PreviousCertificate> PreviousCertificates { get; } = [];
+
+    public sealed class PreviousCertificate
+    {
+        /// <summary>Checked when loaded: an empty or unreadable entry stops start-up naming its index.</summary>
+        public string Path { get; set; } = "";
+
+        public string? Password { get; set; }
+    }
 
     public string ResolveKeysPath(string contentRoot) => Path.GetFullPath(Path.Combine(contentRoot, KeysPath));
 
@@ -36,10 +53,25 @@ public sealed class DataProtectionStorageOptions
                 "with a private key, the same file on every instance, and set DataProtection__CertificatePassword.");
         }
 
-        var path = Path.GetFullPath(Path.Combine(contentRoot, CertificatePath));
+        return LoadCertificate(contentRoot, CertificatePath, CertificatePassword, "DataProtection:CertificatePath and DataProtection:CertificatePassword");
+    }
+
+    /// <summary>The rotated-out certificates, loaded with the same checks.</summary>
+    public IReadOnlyList<X509Certificate2> LoadPreviousCertificates(string contentRoot) =>
+        [.. PreviousCertificates.Select((previous, i) => LoadCertificate(contentRoot, previous.Path, previous.Password,
+            $"DataProtection:PreviousCertificates:{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}:Path and :Password"))];
+
+    private static X509Certificate2 LoadCertificate(string contentRoot, string configuredPath, string? password, string settings)
+    {
+        if (string.IsNullOrWhiteSpace(configuredPath))
+        {
+            throw new PortalStartupException($"A Data Protection certificate path is empty. Set {settings} to a PFX file with its private key.");
+        }
+
+        var path = Path.GetFullPath(Path.Combine(contentRoot, configuredPath));
         try
         {
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, CertificatePassword, X509KeyStorageFlags.EphemeralKeySet);
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password, X509KeyStorageFlags.EphemeralKeySet);
             if (!certificate.HasPrivateKey)
             {
                 throw new PortalStartupException($"The Data Protection certificate '{path}' has no private key; export it as a PFX with its private key.");
@@ -50,7 +82,7 @@ public sealed class DataProtectionStorageOptions
         catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
         {
             throw new PortalStartupException(
-                $"The Data Protection certificate '{path}' cannot be loaded ({ex.Message}). Check DataProtection:CertificatePath and DataProtection:CertificatePassword.", ex);
+                $"The Data Protection certificate '{path}' cannot be loaded ({ex.Message}). Check {settings}.", ex);
         }
     }
 }

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Portal.Data;
@@ -49,22 +47,7 @@ public static class PortalAuth
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
-        var dataProtection = services.AddDataProtection()
-            .SetApplicationName("ConnectorPortal");
-        if (DatabaseOptions.ProviderFrom(builder.Configuration) == DatabaseProvider.Postgres)
-        {
-            // Several instances: one key ring in the shared database, each key encrypted with a certificate kept outside it.
-            var storage = builder.Configuration.GetSection(DataProtectionStorageOptions.SectionName).Get<DataProtectionStorageOptions>() ?? new DataProtectionStorageOptions();
-            dataProtection.PersistKeysToDbContext<PortalDbContext>()
-                .ProtectKeysWithCertificate(storage.LoadCertificate(builder.Environment.ContentRootPath));
-        }
-        else
-        {
-            services.AddOptions<KeyManagementOptions>().Configure<IOptions<DataProtectionStorageOptions>, IHostEnvironment>((keys, storage, env) =>
-                keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                    new DirectoryInfo(storage.Value.ResolveKeysPath(env.ContentRootPath)), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
-        }
-
+        builder.AddPortalKeyRing();
         return builder;
     }
 

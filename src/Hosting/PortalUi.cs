@@ -23,6 +23,8 @@ public static class PortalUi
 
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        // First: from a trusted proxy, the client's address and the original https scheme (Secure cookies, HSTS, audit IP).
+        app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);

@@ -58,6 +58,7 @@ public sealed class BenchPortal(string folder, string? postgresAdmin = null, int
         builder.UseSetting("Egress:AllowedNetworks:0", "127.0.0.0/8"); // some scenarios run a separate simulator on a loopback port
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(folder, "logs", "portal-.log"));
+        builder.UseSetting("Audit:AnchorFile", Path.Combine(folder, "logs", "audit-anchors.jsonl"));
         if (PostgresConnectionString is not null && _certificate is { } certificate)
         {
             builder.UseSetting("Database:Provider", "Postgres");

@@ -26,7 +26,7 @@ public sealed class AuditChain
         TimeProvider clock)
         : this(database.Value.IsPostgres
             ? LoadOrCreateSharedKey(dbFactory, dataProtection.CreateProtector(KeyPurpose), clock)
-            : LoadOrCreateKey(options.Value.ResolveKeyPath(environment.ContentRootPath, keyRing.Value), dataProtection.CreateProtector(KeyPurpose)))
+            : LoadOrCreateKey(options.Value.ResolveKeyPath(environment.ContentRootPath, keyRing.Value), dataProtection.CreateProtector(KeyPurpose), dbFactory))
     {
     }
 
@@ -57,6 +57,10 @@ public sealed class AuditChain
     public string Sign(AuditAnchor anchor) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(
             $"anchor\n{anchor.FirstRetainedId.ToString(CultureInfo.InvariantCulture)}\n{anchor.PreviousHash}")));
+
+    /// <summary>Signs a checkpoint line of the anchor file (a distinct prefix, so no entry hash can pass for one).</summary>
+    public string Sign(AuditCheckpoint checkpoint) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(checkpoint.Canonical())));
 
     /// <summary>Sorted-key JSON so the same details always hash the same.</summary>
     public static string CanonicalDetails(IReadOnlyDictionary<string, string?>? details) =>
@@ -94,6 +98,8 @@ public sealed class AuditChain
                 }
             }
 
+            RefuseNewKeyOverExistingEntries(db, "the AuditChainKeys row in the database",
+                "Restore the AuditChainKeys table from the database backup taken with the audit entries");
             var key = RandomNumberGenerator.GetBytes(32);
             db.Add(new AuditChainKey { Id = AuditChainKey.SingletonId, ProtectedKey = protector.Protect(key), CreatedUtc = clock.GetUtcNow().UtcDateTime });
             try
@@ -108,7 +114,7 @@ public sealed class AuditChain
         }
     }
 
-    private static byte[] LoadOrCreateKey(string path, IDataProtector protector)
+    private static byte[] LoadOrCreateKey(string path, IDataProtector protector, IDbContextFactory<PortalDbContext> dbFactory)
     {
         if (File.Exists(path))
         {
@@ -124,9 +130,40 @@ public sealed class AuditChain
             }
         }
 
+        using (var db = dbFactory.CreateDbContext())
+        {
+            RefuseNewKeyOverExistingEntries(db, $"the key file '{path}'",
+                "Restore that file from the backup of the key ring folder (DataProtection:KeysPath), or point Audit:KeyPath at it");
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var key = RandomNumberGenerator.GetBytes(32);
-        File.WriteAllBytes(path, protector.Protect(key));
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var file = new FileStream(path, fileOptions))
+        {
+            file.Write(protector.Protect(key));
+        }
+
         return key;
+    }
+
+    /// <summary>
+    /// A new key over existing entries would make every one of them fail verification and hide real tampering among
+    /// the noise, so start-up stops instead and says what to restore.
+    /// </summary>
+    private static void RefuseNewKeyOverExistingEntries(PortalDbContext db, string missing, string restore)
+    {
+        var entries = db.Set<AuditEntry>().LongCount();
+        if (entries > 0)
+        {
+            throw new Hosting.PortalStartupException(
+                $"The audit chain key is missing ({missing}) but the audit trail already holds {entries.ToString("N0", CultureInfo.InvariantCulture)} entries " +
+                $"signed with it. {restore}, then start the portal again. A new key is not created: it could not verify the existing entries.");
+        }
     }
 }

@@ -8,6 +8,10 @@ public static class AuditFeature
     {
         services.AddOptionsWithValidateOnStart<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<AuditChain>();
+        services.AddSingleton<AuditCheckpointWriter>();
+        services.AddSingleton<AuditVerifier>();
+        services.AddHostedService<AuditCheckpointTimer>();
+        services.AddScoped<Hosting.IDataSeeder, AuditChainStartupCheck>();
         services.AddSingleton<AuditAppender>();
         services.AddScoped<AuditContext>();
         services.AddScoped<CircuitHandler, AuditCircuitHandler>();
@@ -16,5 +20,15 @@ public static class AuditFeature
         services.AddSingleton<AuditRetentionService>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditRetentionService>());
         return services;
+    }
+}
+
+/// <summary>Loads the chain key at start-up (after migrations), so a missing key stops the portal before it serves anyone.</summary>
+internal sealed class AuditChainStartupCheck(IServiceProvider services) : Hosting.IDataSeeder
+{
+    public Task SeedAsync(CancellationToken cancellationToken)
+    {
+        services.GetRequiredService<AuditChain>();
+        return Task.CompletedTask;
     }
 }

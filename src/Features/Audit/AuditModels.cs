@@ -33,4 +33,8 @@ public sealed record AuditVerification(
     string? HeadHash,
     long? FirstBrokenId,
     string? Problem,
-    TimeSpan Duration);
+    TimeSpan Duration)
+{
+    /// <summary>The signed checkpoint outside the database the chain was compared with (null when none was written yet).</summary>
+    public AuditCheckpoint? Checkpoint { get; init; }
+}

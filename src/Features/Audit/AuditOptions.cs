@@ -18,12 +18,25 @@ public sealed class AuditOptions
     [Range(0, 36500)]
     public int RetentionDays { get; set; }
 
-    /// <summary>Every this many entries the chain head (id + hash) is written to the log so it can be anchored elsewhere.</summary>
+    /// <summary>Every this many entries the chain head is checkpointed: signed and appended to <see cref="AnchorFile"/>.</summary>
     [Range(1, 1_000_000)]
     public int CheckpointEvery { get; set; } = 1000;
 
+    /// <summary>And at least this often (when the head moved), on the instance holding the background lease.</summary>
+    [Range(1, 1440)]
+    public int CheckpointMinutes { get; set; } = 15;
+
+    /// <summary>
+    /// Append-only file of signed checkpoints, outside the database (relative paths resolve against the content root;
+    /// default beside the logs). Verify compares the database with its newest line, so deleted entries are named.
+    /// </summary>
+    [Required, MinLength(1)]
+    public string AnchorFile { get; set; } = "logs/audit-anchors.jsonl";
+
     [Range(10, 1000)]
     public int PageSize { get; set; } = 50;
+
+    public string ResolveAnchorPath(string contentRoot) => Path.GetFullPath(Path.Combine(contentRoot, AnchorFile));
 
     public string ResolveKeyPath(string contentRoot, DataProtectionStorageOptions keyRing) =>
         string.IsNullOrWhiteSpace(KeyPath)

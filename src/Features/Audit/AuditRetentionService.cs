@@ -6,13 +6,17 @@ using Portal.Data;
 namespace Portal.Features.Audit;
 
 /// <summary>
-/// Prunes entries past the retention period once a day. The cut is recorded as a signed anchor (so
-/// verification still proves nothing else was removed) and the pruning itself is audited.
+/// Prunes entries past the retention period once a day. The segment is verified first: a tampered segment is kept
+/// and reported, never pruned away with the evidence. The cut is recorded as a signed anchor in the database and as a
+/// checkpoint in the anchor file (so verification neither misses a deletion nor calls the pruned entries "missing"),
+/// and the pruning itself is audited.
 /// </summary>
 public sealed class AuditRetentionService(
     IDbContextFactory<PortalDbContext> dbFactory,
     AuditChain chain,
     AuditAppender appender,
+    AuditVerifier verifier,
+    AuditCheckpointWriter checkpoints,
     Cluster.BackgroundWorkLease lease,
     TimeProvider clock,
     IOptions<AuditOptions> options,
@@ -62,6 +66,14 @@ public sealed class AuditRetentionService(
                 return 0;
             }
 
+            var segment = await verifier.VerifySegmentAsync(db, last.Id, cancellationToken);
+            if (segment.Problem is not null)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                await ReportTamperedSegmentAsync(last.Id, segment, cancellationToken);
+                return 0;
+            }
+
             var anchor = new AuditAnchor { FirstRetainedId = last.Id + 1, PreviousHash = last.Hash, CreatedUtc = clock.GetUtcNow().UtcDateTime };
             anchor.Signature = chain.Sign(anchor);
             db.Add(anchor);
@@ -77,7 +89,20 @@ public sealed class AuditRetentionService(
             ["lastRemovedId"] = lastRemovedId.ToString(CultureInfo.InvariantCulture),
             ["retentionDays"] = options.Value.RetentionDays.ToString(CultureInfo.InvariantCulture),
         }), "system:retention", "", null, Guid.NewGuid().ToString("N"), cancellationToken);
+        await checkpoints.CheckpointAsync(AuditCheckpointWriter.ReasonPruned, cancellationToken);
         logger.LogInformation("Audit retention pruned {Removed} entries up to {LastRemovedId}", removed, lastRemovedId);
         return removed;
+    }
+
+    private async Task ReportTamperedSegmentAsync(long throughId, AuditVerifier.Walk segment, CancellationToken cancellationToken)
+    {
+        logger.LogError("Audit retention did not prune entries up to {LastId}: the segment fails verification at entry {FirstBrokenId} ({Problem})",
+            throughId, segment.FirstBrokenId, segment.Problem);
+        await appender.AppendAsync(new AuditEvent(AuditActions.AuditPruneRefused, AuditOutcome.Failure, Details: new Dictionary<string, string?>
+        {
+            ["segmentThroughId"] = throughId.ToString(CultureInfo.InvariantCulture),
+            ["firstBrokenId"] = segment.FirstBrokenId?.ToString(CultureInfo.InvariantCulture),
+            ["problem"] = segment.Problem,
+        }), "system:retention", "", null, Guid.NewGuid().ToString("N"), cancellationToken);
     }
 }

@@ -32,6 +32,7 @@ public sealed class AuditService(
 public sealed class AuditAppender(
     IDbContextFactory<PortalDbContext> dbFactory,
     AuditChain chain,
+    AuditCheckpointWriter checkpoints,
     TimeProvider clock,
     IOptions<AuditOptions> options,
     ILogger<AuditAppender> logger) : IDisposable
@@ -73,7 +74,7 @@ public sealed class AuditAppender(
             await transaction.CommitAsync(cancellationToken);
             if (entry.Id % options.Value.CheckpointEvery == 0)
             {
-                logger.LogInformation("Audit checkpoint: entry {AuditEntryId} hash {AuditHash}", entry.Id, entry.Hash);
+                await CheckpointAsync(entry, cancellationToken);
             }
 
             return entry;
@@ -81,6 +82,19 @@ public sealed class AuditAppender(
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>The entry is committed either way: a full disk or unwritable anchor file is logged, never turned into a failed action.</summary>
+    private async Task CheckpointAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await checkpoints.CheckpointAsync(entry.Id, entry.Hash, AuditCheckpointWriter.ReasonCount, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(ex, "Audit checkpoint at entry {AuditEntryId} could not be written to the anchor file", entry.Id);
         }
     }
 

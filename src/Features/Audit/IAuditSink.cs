@@ -45,4 +45,5 @@ public static class AuditActions
     public const string AuditExported = "audit.exported";
     public const string AuditVerified = "audit.verified";
     public const string AuditPruned = "audit.pruned";
+    public const string AuditPruneRefused = "audit.prune-refused";
 }

@@ -19,7 +19,8 @@ public sealed class TenantSecretsService(
     TenantScope scope,
     CurrentUser currentUser,
     RegionService regions,
-    IAuditSink audit)
+    IAuditSink audit,
+    BackgroundSecretUseLog backgroundUse)
 {
     public const string Purpose = "Portal.TenantSecrets.v1";
 
@@ -36,9 +37,12 @@ public sealed class TenantSecretsService(
         return await LoadAsync(tenantId, filter, principal.Identity?.Name ?? "unknown", purpose, ct);
     }
 
-    /// <summary>Same as <see cref="GetForApiCallAsync"/> for background jobs that run without a signed-in user (health checks).</summary>
+    /// <summary>
+    /// Same as <see cref="GetForApiCallAsync"/> for background jobs that run without a signed-in user (health checks).
+    /// Recorded with the job as the actor, once per secret version and day (<see cref="BackgroundSecretUseLog"/>).
+    /// </summary>
     public Task<TenantApiCredentials?> GetForBackgroundJobAsync(int tenantId, string jobName, CancellationToken ct = default) =>
-        LoadAsync(tenantId, new TenantScopeFilter("system:" + jobName, null), "system:" + jobName, jobName, ct);
+        LoadAsync(tenantId, new TenantScopeFilter("system:" + jobName, null), "system:" + jobName, jobName, ct, background: true);
 
     /// <summary>Display state of each secret kind (never the value); decryptability is checked so the UI can ask for re-entry.</summary>
     public IReadOnlyList<SecretStatus> Describe(IReadOnlyCollection<TenantSecret> rows)
@@ -94,18 +98,31 @@ public sealed class TenantSecretsService(
     public Task AuditUseAsync(TenantApiCredentials credentials, string actor, string purpose, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        return audit.WriteAsync(new AuditEvent("tenant.secrets.use", credentials.SecretsReadable ? AuditOutcome.Success : AuditOutcome.Failure, credentials.TenantId,
-            new Dictionary<string, string?>
-            {
-                ["user"] = actor,
-                ["purpose"] = purpose,
-                ["fingerprints"] = string.Join(",", credentials.Statuses.Where(s => s.IsSet).Select(s => $"{s.Kind}={s.Fingerprint}")),
-                ["unreadable"] = credentials.SecretsReadable ? null : string.Join(",", credentials.UnreadableSecrets),
-            })
-        { TenantName = credentials.TenantName }, ct);
+        return audit.WriteAsync(UseEvent(credentials, UseDetails(credentials, actor, purpose)), ct);
     }
 
-    private async Task<TenantApiCredentials?> LoadAsync(int tenantId, TenantScopeFilter filter, string actor, string purpose, CancellationToken ct)
+    private Task AuditBackgroundUseAsync(TenantApiCredentials credentials, string actor, string purpose, CancellationToken ct)
+    {
+        var details = UseDetails(credentials, actor, purpose);
+        return backgroundUse.RecordOnceAsync(credentials.TenantId, actor, details,
+            () => audit.WriteAsync(UseEvent(credentials, details) with { ActorOverride = actor }, ct), ct);
+    }
+
+    private static AuditEvent UseEvent(TenantApiCredentials credentials, Dictionary<string, string?> details) =>
+        new(BackgroundSecretUseLog.Action, credentials.SecretsReadable ? AuditOutcome.Success : AuditOutcome.Failure, credentials.TenantId, details)
+        {
+            TenantName = credentials.TenantName,
+        };
+
+    private static Dictionary<string, string?> UseDetails(TenantApiCredentials credentials, string actor, string purpose) => new()
+    {
+        ["user"] = actor,
+        ["purpose"] = purpose,
+        ["fingerprints"] = string.Join(",", credentials.Statuses.Where(s => s.IsSet).Select(s => $"{s.Kind}={s.Fingerprint}")),
+        ["unreadable"] = credentials.SecretsReadable ? null : string.Join(",", credentials.UnreadableSecrets),
+    };
+
+    private async Task<TenantApiCredentials?> LoadAsync(int tenantId, TenantScopeFilter filter, string actor, string purpose, CancellationToken ct, bool background = false)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenant = await filter.Apply(db.Set<Tenant>().AsNoTracking()).FirstOrDefaultAsync(t => t.Id == tenantId, ct);
@@ -121,7 +138,7 @@ public sealed class TenantSecretsService(
 
         var rows = await db.Set<TenantSecret>().AsNoTracking().Where(s => s.TenantId == tenantId).ToListAsync(ct);
         var credentials = await DecryptAsync(tenant, rows, ct);
-        await AuditUseAsync(credentials, actor, purpose, ct);
+        await (background ? AuditBackgroundUseAsync(credentials, actor, purpose, ct) : AuditUseAsync(credentials, actor, purpose, ct));
         return credentials;
     }
 

@@ -9,6 +9,7 @@ public static class TenantsFeature
         services.AddScoped<TenantScope>();
         services.AddScoped<TenantScopeAdminService>();
         services.AddScoped<TenantSecretsService>();
+        services.AddSingleton<BackgroundSecretUseLog>();
         services.AddScoped<TenantService>();
         services.AddScoped<CurrentTenantState>();
         return services;

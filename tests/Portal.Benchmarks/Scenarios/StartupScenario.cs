@@ -76,6 +76,7 @@ public sealed class StartupScenario : IScenario
         start.Environment["DataProtection__KeysPath"] = Path.Combine(folder, "keys");
         start.Environment["Bootstrap__AdminPassword"] = "Bench-Admin-Passw0rd!";
         start.Environment["Serilog__WriteTo__1__Args__path"] = Path.Combine(folder, "logs", "portal-.log");
+        start.Environment["Audit__AnchorFile"] = Path.Combine(folder, "logs", "audit-anchors.jsonl");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(start)!;

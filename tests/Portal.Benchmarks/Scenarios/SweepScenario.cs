@@ -173,6 +173,7 @@ public sealed class SweepScenario : IScenario
             builder.UseSetting("Bootstrap:AdminPassword", BenchPortal.AdminPassword);
             builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
             builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(_folder, "logs", "portal-.log"));
+            builder.UseSetting("Audit:AnchorFile", Path.Combine(_folder, "logs", "audit-anchors.jsonl"));
             builder.UseSetting("Status:SweepEnabled", "false");
             builder.UseSetting("Status:TenantTimeoutSeconds", _tenantTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
         }

@@ -21,6 +21,8 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     private readonly bool _ownsPostgresDatabase;
 
+    private readonly bool _ownsDataFolder;
+
     public PortalAppFactory()
         : this(sharedPostgresDatabase: null)
     {
@@ -28,6 +30,13 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <param name="sharedPostgresDatabase">Another instance's database: both portals then run on the same PostgreSQL database.</param>
     public PortalAppFactory(string? sharedPostgresDatabase)
+        : this(sharedPostgresDatabase, sharedDataFolder: null)
+    {
+    }
+
+    /// <param name="sharedPostgresDatabase">Another instance's database: both portals then run on the same PostgreSQL database.</param>
+    /// <param name="sharedDataFolder">Another instance's data folder (SQLite file, key ring, logs): left in place on dispose.</param>
+    public PortalAppFactory(string? sharedPostgresDatabase, string? sharedDataFolder)
     {
         if (sharedPostgresDatabase is not null)
         {
@@ -39,7 +48,8 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             _ownsPostgresDatabase = true;
         }
 
-        DataFolder = Directory.CreateTempSubdirectory("portal-it-").FullName;
+        _ownsDataFolder = sharedDataFolder is null;
+        DataFolder = sharedDataFolder ?? Directory.CreateTempSubdirectory("portal-it-").FullName;
         // A known port (not 0): the simulated region's URLs point back at this portal's /simulator.
         Port = FreeLoopbackPort();
         UseKestrel(Port);
@@ -65,6 +75,9 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string LogFolder => Path.Combine(DataFolder, "logs");
 
+    /// <summary>The audit checkpoint file, beside the logs as in production.</summary>
+    public string AnchorFilePath => Path.Combine(LogFolder, "audit-anchors.jsonl");
+
     /// <summary>Overrides applied on top of the defaults below (before start).</summary>
     public PortalAppFactory WithSetting(string key, string? value)
     {
@@ -85,6 +98,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(LogFolder, "portal-.log"));
+        builder.UseSetting("Audit:AnchorFile", AnchorFilePath);
         if (PostgresConnectionString is not null)
         {
             var (certificatePath, certificatePassword) = TestDatabases.DataProtectionCertificate;
@@ -131,7 +145,10 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
         try
         {
-            Directory.Delete(DataFolder, recursive: true);
+            if (_ownsDataFolder)
+            {
+                Directory.Delete(DataFolder, recursive: true);
+            }
         }
         catch (IOException)
         {

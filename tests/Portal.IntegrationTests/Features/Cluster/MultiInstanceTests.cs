@@ -320,6 +320,7 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         start.Environment["Cluster__LeaseSeconds"] = LeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Status__SweepEnabled"] = "false";
         start.Environment["Serilog__WriteTo__1__Args__path"] = Path.Combine(folder, "logs", "portal-.log");
+        start.Environment["Audit__AnchorFile"] = Path.Combine(folder, "logs", "audit-anchors.jsonl");
         return start;
     }
 

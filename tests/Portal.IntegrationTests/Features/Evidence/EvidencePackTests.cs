@@ -128,6 +128,8 @@ public sealed class AuditRetentionTests : IAsyncLifetime
             _portal.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDbContext>>(),
             _portal.Services.GetRequiredService<AuditChain>(),
             appender,
+            _portal.Services.GetRequiredService<AuditVerifier>(),
+            _portal.Services.GetRequiredService<AuditCheckpointWriter>(),
             _portal.Services.GetRequiredService<Portal.Features.Cluster.BackgroundWorkLease>(),
             new ShiftedClock(TimeSpan.FromDays(60)),
             _portal.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>(),
