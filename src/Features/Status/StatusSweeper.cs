@@ -28,6 +28,11 @@ public sealed class StatusSweeper(
 {
     public const string AuditActor = "system:status-sweeper";
 
+    public const string NeedsCredentialsDiagnosis = "Needs credentials: no OAuth client secret is stored for this tenant, so it is not checked.";
+
+    public const string NeedsCredentialsFix =
+        "Enter the client secret (and REST API key) again and verify them with the set-up wizard. Secrets are removed when the UEM region, token URL or API host changes.";
+
     private readonly SemaphoreSlim _global = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _perHost = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<int, byte> _inFlight = new();
@@ -222,8 +227,9 @@ public sealed class StatusSweeper(
         }
 
         snapshot.LastCheckedUtc = now;
-        snapshot.Diagnosis = worst?.Diagnosis;
-        snapshot.Fix = worst?.Fix;
+        // Without a stored client secret (never entered, or removed when the tenant's hosts changed) old failures are beside the point.
+        snapshot.Diagnosis = configured ? worst?.Diagnosis : NeedsCredentialsDiagnosis;
+        snapshot.Fix = configured ? worst?.Fix : NeedsCredentialsFix;
         await db.SaveChangesAsync(ct);
 
         var events = new List<NotificationEvent>();
