@@ -56,24 +56,20 @@ public sealed class StatusSweeper(
                 continue; // another instance runs the sweeps; "check now" on this one still works
             }
 
-            try
+            await Hosting.BackgroundLoop.RunPassAsync(async token =>
             {
-                var due = await DueTenantsAsync(stoppingToken);
+                var due = await DueTenantsAsync(token);
                 if (due.Count > 0)
                 {
-                    await SweepAsync(due, stoppingToken);
+                    await SweepAsync(due, token);
                 }
 
-                await PruneIfDueAsync(stoppingToken);
+                await PruneIfDueAsync(token);
                 if (clock.GetUtcNow().Hour >= notificationOptions.Value.DigestHourUtc)
                 {
-                    await outbox.EnqueueDailyDigestsAsync(stoppingToken);
+                    await outbox.EnqueueDailyDigestsAsync(token);
                 }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Status sweep failed; it will run again on the next tick");
-            }
+            }, logger, "Status sweep failed; it will run again on the next tick", stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

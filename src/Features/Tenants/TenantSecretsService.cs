@@ -19,7 +19,8 @@ public sealed class TenantSecretsService(
     TenantScope scope,
     CurrentUser currentUser,
     RegionService regions,
-    IAuditSink audit)
+    IAuditSink audit,
+    SecretFingerprints fingerprints)
 {
     public const string Purpose = "Portal.TenantSecrets.v1";
 
@@ -59,7 +60,7 @@ public sealed class TenantSecretsService(
         TenantId = tenantId,
         Kind = kind,
         ProtectedValue = _protector.Protect(value),
-        Fingerprint = SecretRules.Fingerprint(value),
+        Fingerprint = fingerprints.Of(value),
         SecretSetUtc = nowUtc,
         SetBy = actor,
     };

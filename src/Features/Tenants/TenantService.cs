@@ -19,8 +19,8 @@ public sealed class TenantService(
     RegionService regions,
     IAuditSink audit,
     TimeProvider clock,
-    Portal.Integrations.AccessTokenCache tokenCache,
-    ILogger<TenantService> logger)
+    ILogger<TenantService> logger,
+    Portal.Integrations.AccessTokenCache? tokenCache = null) // null only in hosts without the integrations (component tests)
 {
     private static readonly string[] Editors = [Roles.Helpdesk, Roles.Admin];
 
@@ -445,7 +445,7 @@ public sealed class TenantService(
 
         foreach (var clientId in new[] { uemClientBefore, intelligenceClientBefore, after.OAuthClientId, after.IntelligenceClientId }.OfType<string>().Distinct(StringComparer.Ordinal))
         {
-            tokenCache.ForgetClient(clientId);
+            tokenCache?.ForgetClient(clientId);
         }
     }
 

@@ -118,6 +118,17 @@ public sealed class SecretExfiltrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReplacingTheClientSecret_DropsTheTokensBoughtWithTheOldOne()
+    {
+        var cache = _portal.Services.GetRequiredService<Portal.Integrations.AccessTokenCache>();
+        cache.CountForClient(SimulatorDemo.ClientId).ShouldBeGreaterThan(0); // the check in InitializeAsync bought one
+
+        (await EditAsync(m => m.NewUemClientSecret = "replacement-secret-0001")).Succeeded.ShouldBeTrue();
+
+        cache.CountForClient(SimulatorDemo.ClientId).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task EditThatKeepsTheHosts_KeepsTheSecrets()
     {
         var saved = await EditAsync(m => m.Notes = "Customer prefers e-mail.");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Portal.Features.Audit;
 using Portal.Features.Setup.Pipeline;
+using Portal.Features.Tenants;
 
 namespace Portal.Features.Setup.Steps.Intelligence;
 
@@ -8,7 +9,7 @@ namespace Portal.Features.Setup.Steps.Intelligence;
 public sealed record RevealSecretInput(Action<string> Revealed);
 
 /// <summary>Re-reveals the stored client secret once per run, to the user on the Intelligence step; audited.</summary>
-public sealed class RevealSecretHandler : SetupStepHandler<RevealSecretInput>
+public sealed class RevealSecretHandler(SecretFingerprints fingerprints) : SetupStepHandler<RevealSecretInput>
 {
     public override bool ChecksOrder => false;
 
@@ -32,7 +33,8 @@ public sealed class RevealSecretHandler : SetupStepHandler<RevealSecretInput>
         }
 
         // Only the secret this run verified: not one stored since by someone else (the tenant page).
-        if (VerifiedFingerprint(context.Run[context.Run.ClientStep].EvidenceJson) != secret.Fingerprint)
+        var fingerprint = fingerprints.Of(secret);
+        if (VerifiedFingerprint(context.Run[context.Run.ClientStep].EvidenceJson) != fingerprint)
         {
             const string Replaced = "The stored client secret is not the one verified in this run (it was replaced since). Paste it from where it was kept.";
             await context.AuditAsync(SetupActions.SecretRevealed, AuditOutcome.Denied, new() { ["reason"] = Replaced }, ct);
@@ -42,7 +44,7 @@ public sealed class RevealSecretHandler : SetupStepHandler<RevealSecretInput>
         return StepDecision.SaveRun(async token =>
         {
             await context.AuditAsync(SetupActions.SecretRevealed, AuditOutcome.Success,
-                new() { ["secretFingerprint"] = secret.Fingerprint, ["run"] = context.Run.Id.ToString() }, token);
+                new() { ["secretFingerprint"] = fingerprint, ["run"] = context.Run.Id.ToString() }, token);
             input.Revealed(secret.Reveal());
         });
     }
