@@ -33,27 +33,34 @@ public sealed class SecretFingerprints
         return Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(_key.Value, Encoding.UTF8.GetBytes(value)))[..16];
     }
 
+    /// <summary>Loads (or creates) the key now: a first write must not happen inside another save's transaction (SQLite has one writer).</summary>
+    public void EnsureKey() => _ = _key.Value;
+
     public string Of(SecretString secret)
     {
         ArgumentNullException.ThrowIfNull(secret);
         return Of(secret.Reveal());
     }
 
-    /// <summary>The first instance to need it creates the key; one racing it loses on the primary key and reads the winner's.</summary>
+    /// <summary>
+    /// The first instance to need it creates the key; one racing it loses on the primary key and reads the winner's.
+    /// A key the key ring cannot decrypt (the ring was lost, so the stored secrets must be entered again anyway) is replaced.
+    /// </summary>
     private static byte[] LoadOrCreateKey(IDbContextFactory<PortalDbContext> dbFactory, IDataProtector protector, TimeProvider clock)
     {
         for (var attempt = 0; ; attempt++)
         {
             using var db = dbFactory.CreateDbContext();
-            var stored = db.Set<SecretFingerprintKey>().AsNoTracking().FirstOrDefault(k => k.Id == SecretFingerprintKey.SingletonId);
-            if (stored is not null)
+            var stored = db.Set<SecretFingerprintKey>().FirstOrDefault(k => k.Id == SecretFingerprintKey.SingletonId);
+            if (stored is not null && TryUnprotect(protector, stored.ProtectedKey) is { } existing)
             {
-                // A lost key ring throws here: stored secrets are unreadable then too, and the message says so.
-                return protector.Unprotect(stored.ProtectedKey);
+                return existing;
             }
 
             var key = RandomNumberGenerator.GetBytes(32);
-            db.Add(new SecretFingerprintKey { Id = SecretFingerprintKey.SingletonId, ProtectedKey = protector.Protect(key), CreatedUtc = clock.GetUtcNow().UtcDateTime });
+            stored ??= db.Add(new SecretFingerprintKey { Id = SecretFingerprintKey.SingletonId }).Entity;
+            stored.ProtectedKey = protector.Protect(key);
+            stored.CreatedUtc = clock.GetUtcNow().UtcDateTime;
             try
             {
                 db.SaveChanges();
@@ -64,6 +71,28 @@ public sealed class SecretFingerprints
                 // another instance stored its key first: use that one
             }
         }
+    }
+
+    private static byte[]? TryUnprotect(IDataProtector protector, byte[] protectedKey)
+    {
+        try
+        {
+            return protector.Unprotect(protectedKey);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Creates the fingerprint key at start-up, right after the migrations.</summary>
+internal sealed class SecretFingerprintKeySeeder(SecretFingerprints fingerprints) : Hosting.IDataSeeder
+{
+    public Task SeedAsync(CancellationToken cancellationToken)
+    {
+        fingerprints.EnsureKey();
+        return Task.CompletedTask;
     }
 }
 

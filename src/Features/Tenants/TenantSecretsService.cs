@@ -54,6 +54,9 @@ public sealed class TenantSecretsService(
         }).ToList();
     }
 
+    /// <summary>Call before opening a transaction that will <see cref="Protect"/> secrets.</summary>
+    internal void PrepareProtection() => fingerprints.EnsureKey();
+
     /// <summary>Builds the encrypted row for a checked, trimmed secret.</summary>
     internal TenantSecret Protect(int tenantId, TenantSecretKind kind, string value, string actor, DateTime nowUtc) => new()
     {

@@ -180,6 +180,7 @@ public sealed class TenantService(
         var tenant = new Tenant { CreatedUtc = now, CreatedBy = actor };
         Apply(model, tenant, regionList, actor, now);
         db.Add(tenant);
+        secrets.PrepareProtection();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {

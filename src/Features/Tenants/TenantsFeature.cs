@@ -7,6 +7,7 @@ public static class TenantsFeature
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SecretFingerprints>();
+        services.AddScoped<Hosting.IDataSeeder, SecretFingerprintKeySeeder>();
         services.AddScoped<TenantScope>();
         services.AddScoped<TenantScopeAdminService>();
         services.AddScoped<TenantSecretsService>();
