@@ -58,6 +58,26 @@ public sealed class AccessTokenCache(TimeProvider time, IOptionsMonitor<TokenCac
         }
     }
 
+    /// <summary>
+    /// Drops every token fetched for <paramref name="clientId"/> (any secret, any token URL): called when a stored secret
+    /// is replaced or removed, so a token bought with the old secret is not kept for the rest of its lifetime.
+    /// </summary>
+    public int ForgetClient(string clientId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        var marker = $"|{clientId}|";
+        var dropped = 0;
+        foreach (var key in _tokens.Keys.Where(k => k.Contains(marker, StringComparison.Ordinal)))
+        {
+            dropped += _tokens.TryRemove(key, out _) ? 1 : 0;
+        }
+
+        return dropped;
+    }
+
+    /// <summary>How many tokens are cached for <paramref name="clientId"/> (for diagnostics and tests).</summary>
+    public int CountForClient(string clientId) => _tokens.Keys.Count(k => k.Contains($"|{clientId}|", StringComparison.Ordinal));
+
     /// <summary>Drops <paramref name="rejected"/> if it is still the cached token (concurrent 401s cause one refresh).</summary>
     public void Invalidate(string key, CachedAccessToken rejected) =>
         _tokens.TryRemove(new KeyValuePair<string, CachedAccessToken>(key, rejected));

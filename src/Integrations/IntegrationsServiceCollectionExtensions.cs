@@ -35,17 +35,21 @@ public static class IntegrationsServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<TokenCacheOptions>>()));
 
         // Token clients have their own pipeline; the API clients' retries re-send with the token they already hold.
-        Configure(services.AddHttpClient<UemTokenClient>(), withBearerToken: false);
-        Configure(services.AddHttpClient<UemApiClient>(), withBearerToken: true);
-        Configure(services.AddHttpClient<IntelligenceTokenClient>(), withBearerToken: false);
-        Configure(services.AddHttpClient<IntelligenceClient>(), withBearerToken: true);
+        // Token POSTs keep their retries: a client-credentials request changes nothing at the token service (a lost
+        // reply only means a second token is issued), so it is idempotent in effect.
+        Configure(services.AddHttpClient<UemTokenClient>(), withBearerToken: false, retryUnsafeMethods: true);
+        // UEM POSTs are device commands (Lock): a retry after a lost reply would send the command twice.
+        Configure(services.AddHttpClient<UemApiClient>(), withBearerToken: true, retryUnsafeMethods: false);
+        Configure(services.AddHttpClient<IntelligenceTokenClient>(), withBearerToken: false, retryUnsafeMethods: true);
+        // Intelligence POSTs are read-only searches (metadata, report search): replaying one changes nothing.
+        Configure(services.AddHttpClient<IntelligenceClient>(), withBearerToken: true, retryUnsafeMethods: true);
         services.TryAddTransient<UemTokenProvider>();
         services.TryAddTransient<UemConnectionVerifier>();
         services.TryAddTransient<IntelligenceConnectionVerifier>();
         return services;
     }
 
-    private static void Configure(IHttpClientBuilder client, bool withBearerToken)
+    private static void Configure(IHttpClientBuilder client, bool withBearerToken, bool retryUnsafeMethods)
     {
         // Every connection goes through the egress guard. Redirects are not followed: a token or API call that
         // redirects is misconfigured, and following it could leak the bearer token.
@@ -59,7 +63,17 @@ public static class IntegrationsServiceCollectionExtensions
         }
 
         client.AddStandardResilienceHandler()
-            .Configure((options, sp) => Apply(options, sp.GetRequiredService<IOptions<IntegrationResilienceOptions>>().Value, sp.GetService<TimeProvider>() ?? TimeProvider.System))
+            .Configure((options, sp) =>
+            {
+                Apply(options, sp.GetRequiredService<IOptions<IntegrationResilienceOptions>>().Value, sp.GetService<TimeProvider>() ?? TimeProvider.System);
+                if (!retryUnsafeMethods)
+                {
+                    // After Apply: it wraps the ShouldHandle set there, refusing any retry of POST/PUT/PATCH/DELETE.
+#pragma warning disable EXTEXP0001 // experimental API, but the documented way to keep the standard pipeline from replaying commands
+                    options.Retry.DisableForUnsafeHttpMethods();
+#pragma warning restore EXTEXP0001
+                }
+            })
             .SelectPipelineByAuthority(); // one breaker per tenant host: one bad host never blocks the others
     }
 

@@ -34,10 +34,13 @@ public sealed class SecretString : ISensitiveValue
 
     public bool IsEmpty => _value.Length == 0;
 
-    /// <summary>Non-reversible identifier for cache keys and support: <c>sha256:</c> + first 12 hex chars.</summary>
+    /// <summary>
+    /// Unkeyed identity for in-memory cache keys only. Never show, store or log it: a plain hash confirms a guessed
+    /// secret. Fingerprints people see come from <c>Portal.Features.Tenants.SecretFingerprints</c> (keyed).
+    /// </summary>
     public string Fingerprint => FingerprintOf(_value);
 
-    /// <summary>The portal's one fingerprint format, also used for stored tenant secrets.</summary>
+    /// <summary>The unkeyed hash behind <see cref="Fingerprint"/> (cache keys only).</summary>
     public static string FingerprintOf(string value)
     {
         ArgumentNullException.ThrowIfNull(value);

@@ -121,6 +121,9 @@ public enum SimFaultKind
 
     /// <summary>Tokens are issued already expired, so every API call answers 401 1029.</summary>
     ExpiredTokens,
+
+    /// <summary>UEM API commands (POST) only: carry the request out, then hold the answer for <see cref="SimFault.DelayMilliseconds"/> (a reply lost after the work was done).</summary>
+    SlowReply,
 }
 
 /// <summary>Which simulated service a fault applies to.</summary>

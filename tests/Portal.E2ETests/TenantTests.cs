@@ -29,13 +29,13 @@ public sealed class TenantTests(BrowserPortal portal)
         await page.GetByRole(AriaRole.Button, new() { Name = "Create tenant" }).ClickAsync();
 
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/tenants/\\d+$"), new() { Timeout = 20_000 });
-        await page.GetByText("sha256:").First.WaitForAsync();
+        await page.GetByText(Portal.Features.Tenants.SecretFingerprints.Prefix).First.WaitForAsync();
         (await page.ContentAsync()).ShouldNotContain(secret);
         (await page.ContentAsync()).ShouldNotContain(apiKey);
 
         await page.ReloadAsync();
         await BrowserPortal.WaitForInteractiveAsync(page);
-        await page.GetByText("sha256:").First.WaitForAsync();
+        await page.GetByText(Portal.Features.Tenants.SecretFingerprints.Prefix).First.WaitForAsync();
         var html = await page.ContentAsync();
         html.ShouldContain(name);
         html.ShouldNotContain(secret);

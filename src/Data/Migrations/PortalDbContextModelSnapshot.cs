@@ -812,6 +812,23 @@ namespace Portal.Data.Migrations
                     b.ToTable("TenantStatus", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Features.Tenants.SecretFingerprintKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ProtectedKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SecretFingerprintKeys", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.Tenants.Tenant", b =>
                 {
                     b.Property<int>("Id")

@@ -29,16 +29,9 @@ public sealed class AuditRetentionService(
         await lease.FirstAttempt.WaitAsync(stoppingToken);
         do
         {
-            try
+            if (lease.IsHeld)
             {
-                if (lease.IsHeld)
-                {
-                    await PruneAsync(stoppingToken);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Audit retention pruning failed; it will be retried within the hour");
+                await Hosting.BackgroundLoop.RunPassAsync(PruneAsync, logger, "Audit retention pruning failed; it will be retried within the hour", stoppingToken);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

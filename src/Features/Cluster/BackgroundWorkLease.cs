@@ -85,9 +85,9 @@ public sealed class BackgroundWorkLease(
 
             Interlocked.Exchange(ref _heldUntilTicks, taken ? expires.Ticks : 0);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            // Keep what we had until it expires: a brief database hiccup must not stop the work, a long one must.
+            // Any failure but shutdown, a timed-out query included. Keep what we had until it expires: a brief database hiccup must not stop the work, a long one must.
             logger.LogWarning(ex, "Could not renew the background work lease; retrying shortly");
         }
 

@@ -24,8 +24,11 @@ public interface ISetupVerifier
     /// <summary>Step 5: Intelligence API access for the tenant's region and the OG's Intelligence opt-in.</summary>
     Task<VerificationReport> VerifyIntelligenceAsync(TenantApiCredentials credentials, CancellationToken cancellationToken);
 
-    /// <summary>Step 6: lock the test device with the given serial number (the user typed it to confirm).</summary>
-    Task<VerificationReport> LockTestDeviceAsync(UemConnection? connection, string serialNumber, CancellationToken cancellationToken);
+    /// <summary>
+    /// Step 6: lock the test device with the given serial number (the user typed it to confirm). <paramref name="claim"/>
+    /// runs after the device is found and right before the command is sent; when it returns false nothing is sent.
+    /// </summary>
+    Task<VerificationReport> LockTestDeviceAsync(UemConnection? connection, string serialNumber, Func<CancellationToken, Task<bool>> claim, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -42,6 +45,9 @@ public sealed record VerificationLine(string Layer, bool Passed, string Summary,
 
 public sealed record VerificationReport(IReadOnlyList<VerificationLine> Lines)
 {
+    /// <summary>A command was sent and its outcome is unknown (no reply, a server error): it may have been carried out.</summary>
+    public bool CommandMayHaveArrived { get; init; }
+
     public bool Passed => Lines.Count > 0 && Lines.All(l => l.Passed);
 
     public VerificationLine? FirstFailure => Lines.FirstOrDefault(l => !l.Passed);

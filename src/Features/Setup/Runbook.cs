@@ -50,45 +50,65 @@ public sealed record RunbookDocument(SetupSnapshot Tenant, IReadOnlyList<SetupRu
     public string ToMarkdown()
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"# Runbook: {Tenant.TenantName}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Runbook: {MarkdownText.Line(Tenant.TenantName)}");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Generated {GeneratedUtc:yyyy-MM-dd HH:mm} UTC by {GeneratedBy}. Secrets are shown by fingerprint only.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Generated {GeneratedUtc:yyyy-MM-dd HH:mm} UTC by {MarkdownText.Line(GeneratedBy)}. Secrets are shown by fingerprint only.");
         md.AppendLine();
         md.AppendLine("| Setting | Value |");
         md.AppendLine("|---|---|");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| Ticket | {Tenant.CustomerReference ?? "—"} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| UEM API URL | {Tenant.UemApiUrl} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| Token URL | {Tenant.UemTokenUrl} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| Organisation group | {Tenant.OrganizationGroupName ?? "—"} ({Tenant.OrganizationGroupId ?? "—"}) |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| OAuth client | {Tenant.OAuthClientId ?? "—"} |");
+        Row(md, "Ticket", Tenant.CustomerReference ?? "—");
+        Row(md, "UEM API URL", Tenant.UemApiUrl);
+        Row(md, "Token URL", Tenant.UemTokenUrl);
+        Row(md, "Organisation group", $"{Tenant.OrganizationGroupName ?? "—"} ({Tenant.OrganizationGroupId ?? "—"})");
+        Row(md, "OAuth client", Tenant.OAuthClientId ?? "—");
         foreach (var secret in Tenant.Secrets.Where(s => s.IsSet))
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {TenantEditModel.SecretLabel(secret.Kind)} | {secret.Fingerprint} (set by {secret.SetBy} on {secret.SetUtc:yyyy-MM-dd}) |");
+            Row(md, TenantEditModel.SecretLabel(secret.Kind), string.Create(CultureInfo.InvariantCulture, $"{secret.Fingerprint} (set by {secret.SetBy} on {secret.SetUtc:yyyy-MM-dd})"));
         }
 
         foreach (var run in Runs)
         {
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"## {(run.Kind == SetupRunKind.Rotation ? "Rotation" : "Set-up")} started {run.StartedUtc:yyyy-MM-dd HH:mm} UTC by {run.StartedBy}{(run.FinishedUtc is { } done ? $", finished {done:yyyy-MM-dd HH:mm} UTC" : ", in progress")}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"## {(run.Kind == SetupRunKind.Rotation ? "Rotation" : "Set-up")} started {run.StartedUtc:yyyy-MM-dd HH:mm} UTC by {MarkdownText.Line(run.StartedBy)}{(run.FinishedUtc is { } done ? $", finished {done:yyyy-MM-dd HH:mm} UTC" : ", in progress")}");
             md.AppendLine();
             md.AppendLine("| # | Step | State | By | When (UTC) | Evidence |");
             md.AppendLine("|---|---|---|---|---|---|");
             foreach (var step in run.OrderedSteps)
             {
                 var evidence = step.SkipReason is { } reason ? $"Done in console: {reason}" : DescribeEvidence(step.EvidenceJson);
-                md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {step.Order} | {StepTitles.Of(step.Step)} | {step.State} | {step.CompletedBy ?? ""} | {step.CompletedUtc?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? ""} | {evidence.Replace("|", "/", StringComparison.Ordinal)} |");
+                Row(md, step.Order.ToString(CultureInfo.InvariantCulture), StepTitles.Of(step.Step), step.State.ToString(), step.CompletedBy ?? "",
+                    step.CompletedUtc?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "", evidence);
             }
 
             if (run.SecretRevealedTo is { } who)
             {
                 md.AppendLine();
-                md.AppendLine(CultureInfo.InvariantCulture, $"The client secret was re-revealed once to {who} at {run.SecretRevealedUtc:yyyy-MM-dd HH:mm} UTC (audited).");
+                md.AppendLine(CultureInfo.InvariantCulture, $"The client secret was re-revealed once to {MarkdownText.Line(who)} at {run.SecretRevealedUtc:yyyy-MM-dd HH:mm} UTC (audited).");
             }
         }
 
         return md.ToString();
     }
+
+    /// <summary>One table row; every cell escaped, so a value can neither split the row nor add a column.</summary>
+    private static void Row(StringBuilder md, params string[] cells) =>
+        md.Append("| ").AppendJoin(" | ", cells.Select(MarkdownText.Cell)).AppendLine(" |");
+}
+
+/// <summary>Escaping for text the portal writes into Markdown (runbook exports): values come from users and remote systems.</summary>
+public static class MarkdownText
+{
+    /// <summary>A table cell: backslashes and pipes escaped, line breaks kept as &lt;br&gt; so the row stays one line.</summary>
+    public static string Cell(string? value) =>
+        LineBreaks((value ?? "").Replace("\\", "\\\\", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal), "<br>");
+
+    /// <summary>Running text (a heading, a sentence): line breaks become spaces so nothing starts a new heading or table.</summary>
+    public static string Line(string? value) => LineBreaks(value ?? "", " ");
+
+    private static string LineBreaks(string value, string replacement) =>
+        value.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n')
+            .Replace("\u2028", "\n", StringComparison.Ordinal).Replace("\u2029", "\n", StringComparison.Ordinal)
+            .Replace("\n", replacement, StringComparison.Ordinal);
 }
 
 public sealed class RunbookService(IDbContextFactory<PortalDbContext> dbFactory, SetupService setup, CurrentUser currentUser, IAuditSink audit, TimeProvider clock)

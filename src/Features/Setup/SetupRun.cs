@@ -156,6 +156,15 @@ public sealed class SetupRun
         return StepResult.Ok([]);
     }
 
+    /// <summary>The step of this run that verifies and stores a newly entered OAuth client.</summary>
+    public SetupStep ClientStep => Kind == SetupRunKind.InitialSetup ? SetupStep.CreateOAuthClient : SetupStep.CreateReplacementClient;
+
+    /// <summary>
+    /// This run itself exchanged a newly entered client for a token (not "already done in console"): only then may it
+    /// reveal the stored secret, so a new run cannot be used to read a secret someone else entered.
+    /// </summary>
+    public bool VerifiedClientInThisRun => this[ClientStep].State == StepState.Completed;
+
     /// <summary>The secret may be re-revealed once per run, only on the Intelligence step, only to whoever is running it.</summary>
     public StepResult RevealSecret(string actor, DateTime nowUtc)
     {
@@ -163,6 +172,13 @@ public sealed class SetupRun
         if (CurrentStep != revealStep)
         {
             return StepResult.Refused("The secret can only be revealed while authorising Intelligence.");
+        }
+
+        if (!VerifiedClientInThisRun)
+        {
+            return StepResult.Refused(
+                $"The secret can only be revealed in a run that verified a newly entered client, and '{StepTitles.Of(ClientStep)}' was not done in this run. " +
+                "Paste the secret from where it was kept, or rotate the client to get a new one.");
         }
 
         if (SecretRevealedTo is not null)

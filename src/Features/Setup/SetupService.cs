@@ -69,7 +69,8 @@ public sealed class SetupService(
             return new StepOutcome(true, null, null, snapshot);
         }
 
-        if (kind == SetupRunKind.Rotation && snapshot.Run is not { Kind: SetupRunKind.InitialSetup, IsFinished: true })
+        // The latest run is finished here; a finished rotation is as good a start for the next rotation as the set-up.
+        if (kind == SetupRunKind.Rotation && snapshot.Run is not { IsFinished: true })
         {
             return StepOutcome.Failed("Rotation needs a finished set-up first.", snapshot);
         }

@@ -11,6 +11,12 @@ public partial class SetupWizardPage
     private (SetupStep Step, VerificationReport Report)? _lastReport;
     private bool _loading = true;
 
+    /// <summary>
+    /// The one-time revealed secret, held here rather than in the step component: the reveal moves the run to a new
+    /// version, which re-creates the component. Dropped as soon as the user leaves the step or the run moves on.
+    /// </summary>
+    private (Guid RunId, SetupStep Step, string Secret)? _revealed;
+
     [Parameter]
     public int TenantId { get; set; }
 
@@ -31,6 +37,7 @@ public partial class SetupWizardPage
         _loading = true;
         _snapshot = await Setup.LoadAsync(TenantId);
         _selected = null;
+        _revealed = null;
         _loading = false;
     }
 
@@ -44,7 +51,25 @@ public partial class SetupWizardPage
 
         _snapshot = outcome.Snapshot ?? _snapshot;
         _selected = null;
+        _revealed = null;
     }
+
+    private void Select(SetupStep step)
+    {
+        if (step != Shown)
+        {
+            _revealed = null; // leaving the step hides the secret for good
+        }
+
+        _selected = step;
+    }
+
+    private void OnRevealed(string? secret) =>
+        _revealed = secret is not null && _snapshot?.Run is { } run ? (run.Id, Shown, secret) : null;
+
+    /// <summary>The revealed secret while the user stays on the step it was revealed on, in the same run, and the step is still open.</summary>
+    private string? RevealedSecretFor(SetupRun run) =>
+        _revealed is { } r && r.RunId == run.Id && r.Step == Shown && run.CurrentStep == r.Step ? r.Secret : null;
 
     private Task OnOutcomeAsync(StepOutcome outcome)
     {
@@ -57,6 +82,7 @@ public partial class SetupWizardPage
             if (advanced)
             {
                 _selected = null; // move on to where the run resumes
+                _revealed = null;
                 Snackbar.Add("Step saved.", Severity.Success);
             }
         }

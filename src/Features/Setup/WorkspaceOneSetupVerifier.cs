@@ -89,14 +89,16 @@ public sealed class WorkspaceOneSetupVerifier(
         return new VerificationReport(lines);
     }
 
-    public async Task<VerificationReport> LockTestDeviceAsync(UemConnection? connection, string serialNumber, CancellationToken cancellationToken)
+    public async Task<VerificationReport> LockTestDeviceAsync(UemConnection? connection, string serialNumber, Func<CancellationToken, Task<bool>> claim, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(claim);
         if (connection is null)
         {
             return NoClient();
         }
 
         var lines = new List<VerificationLine>();
+        var (sent, mayHaveArrived) = (false, false);
         try
         {
             UemDevice? device = null;
@@ -117,6 +119,14 @@ public sealed class WorkspaceOneSetupVerifier(
             }
 
             lines.Add(new("Device", true, $"Found {device.DeviceFriendlyName ?? device.SerialNumber} (id {device.Id.Value}, {device.Platform})."));
+            if (!await claim(cancellationToken))
+            {
+                lines.Add(new("Lock command", false, "Not sent: someone else acted on this run at the same moment (another tab or user).",
+                    Fix: "Reload the page and check the step before sending the command again."));
+                return new VerificationReport(lines);
+            }
+
+            sent = true;
             await uem.LockDeviceAsync(connection, device.Id.Value, cancellationToken);
             lines.Add(new("Lock command", true, "UEM accepted the Lock command (202 Accepted): the role can send device commands."));
             lines.AddRange(witnesses.Select(w => w.Witness(connection, device.Id.Value, "Lock")).OfType<VerificationLine>());
@@ -124,9 +134,12 @@ public sealed class WorkspaceOneSetupVerifier(
         catch (IntegrationException ex)
         {
             lines.Add(ToLine(ConnectionDiagnosis.Diagnose("Lock command", DiagnosisLayer.RolePermissions, ex)));
+            // No reply or a server error after sending: UEM may have queued the command anyway.
+            mayHaveArrived = sent && ex.Stage == IntegrationStage.Api && (ex.Kind is IntegrationFailureKind.Timeout or IntegrationFailureKind.ConnectionFailed or IntegrationFailureKind.MalformedResponse
+                || ex.StatusCode is >= 500);
         }
 
-        return new VerificationReport(lines);
+        return new VerificationReport(lines) { CommandMayHaveArrived = mayHaveArrived };
     }
 
     private async Task<VerificationReport> RunUemAsync(UemConnection connection, UemVerifyOptions options, CancellationToken cancellationToken) =>

@@ -28,6 +28,11 @@ public sealed class StatusSweeper(
 {
     public const string AuditActor = "system:status-sweeper";
 
+    public const string NeedsCredentialsDiagnosis = "Needs credentials: no OAuth client secret is stored for this tenant, so it is not checked.";
+
+    public const string NeedsCredentialsFix =
+        "Enter the client secret (and REST API key) again and verify them with the set-up wizard. Secrets are removed when the UEM region, token URL or API host changes.";
+
     private readonly SemaphoreSlim _global = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _perHost = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<int, byte> _inFlight = new();
@@ -51,24 +56,20 @@ public sealed class StatusSweeper(
                 continue; // another instance runs the sweeps; "check now" on this one still works
             }
 
-            try
+            await Hosting.BackgroundLoop.RunPassAsync(async token =>
             {
-                var due = await DueTenantsAsync(stoppingToken);
+                var due = await DueTenantsAsync(token);
                 if (due.Count > 0)
                 {
-                    await SweepAsync(due, stoppingToken);
+                    await SweepAsync(due, token);
                 }
 
-                await PruneIfDueAsync(stoppingToken);
+                await PruneIfDueAsync(token);
                 if (clock.GetUtcNow().Hour >= notificationOptions.Value.DigestHourUtc)
                 {
-                    await outbox.EnqueueDailyDigestsAsync(stoppingToken);
+                    await outbox.EnqueueDailyDigestsAsync(token);
                 }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Status sweep failed; it will run again on the next tick");
-            }
+            }, logger, "Status sweep failed; it will run again on the next tick", stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -222,8 +223,9 @@ public sealed class StatusSweeper(
         }
 
         snapshot.LastCheckedUtc = now;
-        snapshot.Diagnosis = worst?.Diagnosis;
-        snapshot.Fix = worst?.Fix;
+        // Without a stored client secret (never entered, or removed when the tenant's hosts changed) old failures are beside the point.
+        snapshot.Diagnosis = configured ? worst?.Diagnosis : NeedsCredentialsDiagnosis;
+        snapshot.Fix = configured ? worst?.Fix : NeedsCredentialsFix;
         await db.SaveChangesAsync(ct);
 
         var events = new List<NotificationEvent>();

@@ -5,7 +5,7 @@ namespace Portal.Features.Tenants;
 /// <summary>Outcome of checking a pasted secret: the trimmed value, or an error; plus a whitespace warning.</summary>
 public sealed record SecretCheck(string? Value, string? Error, string? Warning);
 
-/// <summary>Shape checks and fingerprints for secrets. Messages name the field but never echo the value.</summary>
+/// <summary>Shape checks for secrets (fingerprints: <see cref="SecretFingerprints"/>). Messages name the field but never echo the value.</summary>
 public static class SecretRules
 {
     public const int MinLength = 8;
@@ -50,11 +50,4 @@ public static class SecretRules
 
     /// <summary>True when a pasted value starts or ends with whitespace that <see cref="Check"/> will trim (the forms warn about it).</summary>
     public static bool HasOuterWhitespace(string? raw) => !string.IsNullOrEmpty(raw) && raw.Trim().Length != raw.Length;
-
-    /// <summary><c>sha256:</c> and the first 12 hex characters of the SHA-256 of the value: enough to compare, useless to recover it.</summary>
-    public static string Fingerprint(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        return Portal.Integrations.SecretString.FingerprintOf(value);
-    }
 }

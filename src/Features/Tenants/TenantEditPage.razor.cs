@@ -10,6 +10,7 @@ public partial class TenantEditPage
     private TenantEditModel _model = new();
     private IReadOnlyList<RegionSummary> _regions = [];
     private TenantDetails? _details;
+    private TenantEditModel? _stored;
     private bool _loading = true;
     private bool _notFound;
     private bool _canEdit;
@@ -49,6 +50,7 @@ public partial class TenantEditPage
             _details = null;
             _notFound = false;
             _model = new TenantEditModel();
+            _stored = null;
             _title = "New tenant";
         }
         else
@@ -58,6 +60,7 @@ public partial class TenantEditPage
             if (_details is not null)
             {
                 _model = _details.Model;
+                _stored = _details.Model.Clone(); // the form edits _model in place
                 _title = _details.Model.DisplayName;
                 CurrentTenant.Set(new TenantRef(_details.Id, _details.Model.DisplayName));
             }

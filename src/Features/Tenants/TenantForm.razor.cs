@@ -27,6 +27,10 @@ public partial class TenantForm : IDisposable
     [Parameter]
     public IReadOnlyList<SecretStatus>? Secrets { get; set; }
 
+    /// <summary>The tenant as stored (edit page): moving its hosts releases the stored secrets, which the form warns about.</summary>
+    [Parameter]
+    public TenantEditModel? Stored { get; set; }
+
     [Parameter]
     public bool ReadOnly { get; set; }
 
@@ -70,6 +74,12 @@ public partial class TenantForm : IDisposable
     }
 
     private SecretStatus? StatusOf(TenantSecretKind kind) => Secrets?.FirstOrDefault(s => s.Kind == kind);
+
+    /// <summary>Stored secrets this edit would remove (their destination moved and they were not entered again).</summary>
+    private IReadOnlyList<TenantSecretKind> SecretsToRelease => Stored is null
+        ? []
+        : SecretDestinations.Released(SecretDestinations.Of(Stored, Regions), SecretDestinations.Of(Model, Regions), Model)
+            .Where(kind => StatusOf(kind)?.IsSet == true).ToList();
 
     private void OnFieldChanged(object? sender, FieldChangedEventArgs e)
     {

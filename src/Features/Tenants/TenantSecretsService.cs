@@ -20,7 +20,8 @@ public sealed class TenantSecretsService(
     CurrentUser currentUser,
     RegionService regions,
     IAuditSink audit,
-    BackgroundSecretUseLog backgroundUse)
+    BackgroundSecretUseLog backgroundUse,
+    SecretFingerprints fingerprints)
 {
     public const string Purpose = "Portal.TenantSecrets.v1";
 
@@ -57,13 +58,16 @@ public sealed class TenantSecretsService(
         }).ToList();
     }
 
+    /// <summary>Call before opening a transaction that will <see cref="Protect"/> secrets.</summary>
+    internal void PrepareProtection() => fingerprints.EnsureKey();
+
     /// <summary>Builds the encrypted row for a checked, trimmed secret.</summary>
     internal TenantSecret Protect(int tenantId, TenantSecretKind kind, string value, string actor, DateTime nowUtc) => new()
     {
         TenantId = tenantId,
         Kind = kind,
         ProtectedValue = _protector.Protect(value),
-        Fingerprint = SecretRules.Fingerprint(value),
+        Fingerprint = fingerprints.Of(value),
         SecretSetUtc = nowUtc,
         SetBy = actor,
     };

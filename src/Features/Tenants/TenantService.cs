@@ -20,7 +20,8 @@ public sealed class TenantService(
     RegionService regions,
     IAuditSink audit,
     TimeProvider clock,
-    ILogger<TenantService> logger)
+    ILogger<TenantService> logger,
+    Portal.Integrations.AccessTokenCache? tokenCache = null) // null only in hosts without the integrations (component tests)
 {
     private static readonly string[] Editors = [Roles.Helpdesk, Roles.Admin];
 
@@ -181,6 +182,7 @@ public sealed class TenantService(
         var tenant = new Tenant { CreatedUtc = now, CreatedBy = actor };
         Apply(model, tenant, regionList, actor, now);
         db.Add(tenant);
+        secrets.PrepareProtection();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {
@@ -234,12 +236,19 @@ public sealed class TenantService(
         }
 
         var before = ToEditModel(tenant);
+        var (uemClientBefore, intelligenceClientBefore) = (tenant.OAuthClientId, tenant.IntelligenceClientId);
+        var destinationsBefore = SecretDestinations.Of(tenant);
         var now = clock.GetUtcNow().UtcDateTime;
         // The WHERE clause of the UPDATE checks the version the user started from.
         db.Entry(tenant).Property(t => t.Version).OriginalValue = model.Version;
         Apply(model, tenant, regionList, actor, now);
         var existing = await db.Set<TenantSecret>().Where(s => s.TenantId == id).ToListAsync(ct);
         var (setSecrets, warnings) = StageSecrets(db, id, model, existing, actor, now);
+        var released = ReleaseSecrets(db, existing, SecretDestinations.Released(destinationsBefore, SecretDestinations.Of(tenant), model));
+        if (released.Count > 0)
+        {
+            warnings.Insert(0, SecretDestinations.Explain(released));
+        }
         try
         {
             await db.SaveChangesAsync(ct);
@@ -262,6 +271,8 @@ public sealed class TenantService(
             ["name"] = tenant.DisplayName,
             ["changedFields"] = string.Join(",", diff.Select(c => c.Field)),
             ["secretsReplaced"] = string.Join(",", setSecrets),
+            ["secretsRemoved"] = released.Count == 0 ? null : string.Join(",", released),
+            ["secretsRemovedReason"] = released.Count == 0 ? null : "UEM region, token URL or REST API host (or Intelligence region) changed",
         };
         foreach (var change in diff)
         {
@@ -270,6 +281,7 @@ public sealed class TenantService(
         }
 
         await audit.WriteAsync(new AuditEvent("tenant.update", AuditOutcome.Success, id, details), ct);
+        ForgetTokens(setSecrets.Count > 0 || released.Count > 0, uemClientBefore, intelligenceClientBefore, tenant);
         return TenantSaveResult.Saved(id, $"Tenant '{tenant.DisplayName}' saved.", [.. urlNotes, .. warnings]);
     }
 
@@ -421,6 +433,33 @@ public sealed class TenantService(
         }
 
         return (set, warnings);
+    }
+
+    /// <summary>Removes the stored rows of <paramref name="kinds"/> (a save that moved their destination and did not enter them again).</summary>
+    private static List<TenantSecretKind> ReleaseSecrets(PortalDbContext db, List<TenantSecret> existing, IReadOnlyList<TenantSecretKind> kinds)
+    {
+        var removed = new List<TenantSecretKind>();
+        foreach (var row in existing.Where(r => kinds.Contains(r.Kind)))
+        {
+            db.Remove(row);
+            removed.Add(row.Kind);
+        }
+
+        return removed;
+    }
+
+    /// <summary>Tokens bought with a replaced or removed secret are dropped from the cache at once, not at their expiry.</summary>
+    private void ForgetTokens(bool secretsChanged, string? uemClientBefore, string? intelligenceClientBefore, Tenant after)
+    {
+        if (!secretsChanged)
+        {
+            return;
+        }
+
+        foreach (var clientId in new[] { uemClientBefore, intelligenceClientBefore, after.OAuthClientId, after.IntelligenceClientId }.OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            tokenCache?.ForgetClient(clientId);
+        }
     }
 
     private async Task<TenantSaveResult> ConflictAsync(Tenant current, TenantEditModel yours, IReadOnlyList<RegionSummary> regionList, string actor, CancellationToken ct)

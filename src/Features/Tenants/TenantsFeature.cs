@@ -6,6 +6,8 @@ public static class TenantsFeature
     public static IServiceCollection AddTenantsFeature(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SecretFingerprints>();
+        services.AddScoped<Hosting.IDataSeeder, SecretFingerprintKeySeeder>();
         services.AddScoped<TenantScope>();
         services.AddScoped<TenantScopeAdminService>();
         services.AddScoped<TenantSecretsService>();

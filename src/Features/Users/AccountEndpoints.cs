@@ -1,17 +1,25 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
+using Portal.Hosting;
 
 namespace Portal.Features.Users;
 
 public static class AccountEndpoints
 {
-    /// <summary>Sign-out is a POST with an antiforgery token (no GET for state changes).</summary>
+    /// <summary>Sign-out is a POST with an antiforgery token (no GET for state changes); without a valid token it is refused.</summary>
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/Account/Logout", async (HttpContext http, [FromServices] SignInService signIn) =>
+        endpoints.MapPost("/Account/Logout", async (HttpContext http, [FromServices] IAntiforgery antiforgery, [FromServices] SignInService signIn) =>
         {
+            // A minimal API without form binding is not checked by UseAntiforgery: validate here, or any site could sign users out.
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.BadRequest("Sign-out needs the form's antiforgery token. Use the Sign out button in the portal.");
+            }
+
             await signIn.SignOutAsync(http.User);
-            return TypedResults.LocalRedirect("/Account/Login");
-        });
+            return Results.LocalRedirect("/Account/Login");
+        }).WithMetadata(new AllowedDuringPasswordChangeAttribute());
         return endpoints;
     }
 }

@@ -76,7 +76,7 @@ internal static class SimulatorHttp
 
     internal static async Task<IResult?> ApplyFaultAsync(HttpContext http, SimulatorState state, SimFaultTarget target, string? tenantHostKey, string? clientId)
     {
-        var fault = state.TakeFault(target, tenantHostKey, clientId, k => k is not (SimFaultKind.WrongRegionIssuer or SimFaultKind.ExpiredTokens));
+        var fault = state.TakeFault(target, tenantHostKey, clientId, k => k is not (SimFaultKind.WrongRegionIssuer or SimFaultKind.ExpiredTokens or SimFaultKind.SlowReply));
         switch (fault?.Kind)
         {
             case null:

@@ -70,6 +70,19 @@ internal static class UemApi
             tenant.ApiKeyUsage.GetOrAdd(tenantCode, _ => new DailyCounter()).Increment(state.Time.GetUtcNow());
         }
 
-        return handler(tenant, token, AcceptVersion(http));
+        var result = handler(tenant, token, AcceptVersion(http));
+        if (HttpMethods.IsPost(http.Request.Method) && state.TakeFault(SimFaultTarget.UemApi, tenant.HostKey, token.ClientId, k => k == SimFaultKind.SlowReply) is { } slowReply)
+        {
+            try
+            {
+                await Task.Delay(slowReply.DelayMilliseconds, http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return Results.Empty; // the caller gave up; the work above is done all the same
+            }
+        }
+
+        return result;
     }
 }

@@ -106,4 +106,23 @@ public sealed class AccessTokenCacheTests
         a.ShouldNotBe(b);
         a.ShouldNotContain("s3cr3t");
     }
+
+    [Fact]
+    public async Task ForgetClient_ReplacedSecret_DropsItsTokensAndKeepsOtherClients()
+    {
+        var (cache, _) = Create();
+        var tokenUrl = new Uri("https://na.uemauth.workspaceone.com/connect/token");
+        var old = AccessTokenCache.Key(tokenUrl, "client-a", SecretString.Create("old-secret-123"));
+        var other = AccessTokenCache.Key(tokenUrl, "client-b", SecretString.Create("other-secret-1"));
+        var calls = 0;
+        Task<TokenResponse> Fetch(CancellationToken _) => Task.FromResult(new TokenResponse(SecretString.Create($"t{++calls}"), "Bearer", 3600));
+        await cache.GetAsync(old, Fetch, Ct);
+        await cache.GetAsync(other, Fetch, Ct);
+
+        cache.ForgetClient("client-a").ShouldBe(1);
+
+        cache.CountForClient("client-a").ShouldBe(0);
+        cache.CountForClient("client-b").ShouldBe(1);
+        (await cache.GetAsync(old, Fetch, Ct)).Value.Reveal().ShouldBe("t3"); // fetched again, not served from the cache
+    }
 }

@@ -837,6 +837,23 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("TenantStatus", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Features.Tenants.SecretFingerprintKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("ProtectedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SecretFingerprintKeys", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.Tenants.Tenant", b =>
                 {
                     b.Property<int>("Id")

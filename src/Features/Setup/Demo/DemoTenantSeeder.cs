@@ -20,6 +20,7 @@ public sealed class DemoTenantSeeder(
     IOptions<DemoOptions> demo,
     DemoAddress demoAddress,
     IDataProtectionProvider dataProtection,
+    SecretFingerprints fingerprints,
     TimeProvider clock,
     ILogger<DemoTenantSeeder> logger) : IDataSeeder
 {
@@ -79,7 +80,7 @@ public sealed class DemoTenantSeeder(
                 TenantId = tenant.Id,
                 Kind = TenantSecretKind.IntelligenceClientSecret,
                 ProtectedValue = protector.Protect(SimulatorDemo.IntelligenceClientSecret),
-                Fingerprint = SecretRules.Fingerprint(SimulatorDemo.IntelligenceClientSecret),
+                Fingerprint = fingerprints.Of(SimulatorDemo.IntelligenceClientSecret),
                 SecretSetUtc = now,
                 SetBy = Actor,
             });

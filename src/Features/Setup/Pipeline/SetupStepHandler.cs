@@ -53,6 +53,9 @@ public sealed record StepDecision
     /// <summary>The handler saved tenant values (through the tenant service): the snapshot reads the tenant again.</summary>
     public bool TenantChanged { get; init; }
 
+    /// <summary>A refusal that still saves the handler's change to the run (a claim it released).</summary>
+    public bool SavesRunOnRefusal { get; init; }
+
     /// <summary>The handler changed the run itself (skip, reveal): save it, but complete nothing.</summary>
     public bool RunChanged { get; private init; }
 
@@ -76,8 +79,8 @@ public sealed record StepDecision
 /// <summary>Everything a handler needs for one click, read once by the pipeline.</summary>
 public sealed class StepContext(SetupRun run, Tenant tenant, TenantApiCredentials credentials, string actor, DateTime now, SetupStep step, StepContext.Services services)
 {
-    /// <summary>What the pipeline lends its handlers: the audit trail and the secrets' use log.</summary>
-    public sealed record Services(IAuditSink Audit, TenantSecretsService Secrets);
+    /// <summary>What the pipeline lends its handlers: the audit trail, the secrets' use log and a version-checked save of the run.</summary>
+    public sealed record Services(IAuditSink Audit, TenantSecretsService Secrets, Func<CancellationToken, Task<bool>> SaveRun);
 
     private bool _secretsUseAudited;
 
@@ -106,6 +109,12 @@ public sealed class StepContext(SetupRun run, Tenant tenant, TenantApiCredential
 
         return credentials;
     }
+
+    /// <summary>
+    /// Saves the run as it is now, checked against the version the click started from, before an action that must not
+    /// happen twice (a device command). False when another click or tab saved first: then do nothing.
+    /// </summary>
+    public Task<bool> ClaimAsync(CancellationToken ct) => services.SaveRun(ct);
 
     public Task AuditAsync(string action, AuditOutcome outcome, Dictionary<string, string?> details, CancellationToken ct) =>
         services.Audit.WriteAsync(new AuditEvent(action, outcome, tenant.Id, details) { TenantName = tenant.DisplayName }, ct);

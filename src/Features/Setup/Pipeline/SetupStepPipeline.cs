@@ -42,7 +42,7 @@ public sealed class SetupStepPipeline(
         }
 
         var credentials = await secrets.ReadAsync(tenant, ct);
-        var context = new StepContext(run, tenant, credentials, actor, clock.GetUtcNow().UtcDateTime, step, new(audit, secrets));
+        var context = new StepContext(run, tenant, credentials, actor, clock.GetUtcNow().UtcDateTime, step, new(audit, secrets, token => SaveAsync(db, run, token)));
         var refusal = handler.Validate(step, input)
             ?? (run.Version != version ? MovedOn : null)
             ?? (handler.ChecksOrder && !run.CanWorkOn(step) ? $"Finish '{StepTitles.Of(run.CurrentStep ?? step)}' first." : null);
@@ -60,6 +60,11 @@ public sealed class SetupStepPipeline(
 
         if (decision.Error is not null)
         {
+            if (decision.SavesRunOnRefusal)
+            {
+                await SaveAsync(db, run, ct);
+            }
+
             return StepOutcome.Failed(decision.Error, Snapshot(run, credentials, tenant), decision.Report);
         }
 

@@ -55,6 +55,7 @@ public sealed class NotificationChannelService(
     NotificationOutbox outbox,
     EgressGuard egress,
     IOptions<NotificationOptions> options,
+    SecretFingerprints fingerprints,
     TimeProvider clock)
 {
     public const string Purpose = "Portal.NotificationSecrets.v1";
@@ -145,14 +146,14 @@ public sealed class NotificationChannelService(
         if (model.Kind == NotificationChannelKind.Email && !string.IsNullOrEmpty(model.NewSmtpPassword))
         {
             channel.ProtectedSmtpPassword = _protector.Protect(model.NewSmtpPassword);
-            channel.SecretFingerprint = SecretRules.Fingerprint(model.NewSmtpPassword);
+            channel.SecretFingerprint = fingerprints.Of(model.NewSmtpPassword);
             secretReplaced = true;
         }
 
         if (model.Kind == NotificationChannelKind.Webhook && !string.IsNullOrWhiteSpace(model.NewWebhookUrl))
         {
             channel.ProtectedWebhookUrl = _protector.Protect(model.NewWebhookUrl.Trim());
-            channel.SecretFingerprint = SecretRules.Fingerprint(model.NewWebhookUrl.Trim());
+            channel.SecretFingerprint = fingerprints.Of(model.NewWebhookUrl.Trim());
             secretReplaced = true;
         }
 

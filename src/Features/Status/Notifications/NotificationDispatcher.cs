@@ -157,16 +157,10 @@ public sealed class NotificationDispatcher(
         await lease.FirstAttempt.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
+            if (lease.IsHeld)
             {
-                if (lease.IsHeld)
-                {
-                    await DispatchDueAsync(stoppingToken); // one instance delivers, so nobody gets a message twice
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Notification dispatch failed; retrying on the next poll");
+                // One instance delivers, so nobody gets a message twice.
+                await Hosting.BackgroundLoop.RunPassAsync(DispatchDueAsync, logger, "Notification dispatch failed; retrying on the next poll", stoppingToken);
             }
 
             using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);

@@ -63,6 +63,28 @@ public sealed class TenantPagesTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task TenantEditPage_ApiHostChanged_WarnsBeforeSavingThatTheStoredSecretsGo()
+    {
+        SignIn("helen", Roles.Helpdesk);
+        var id = await SeedTenantAsync();
+        await using (var db = await CreateDbAsync())
+        {
+            db.Add(new TenantSecret { TenantId = id, Kind = TenantSecretKind.UemClientSecret, ProtectedValue = "not-decryptable-here", Fingerprint = "hmac:0123456789abcdef", SetBy = "helen", SecretSetUtc = DateTime.UtcNow });
+            await db.SaveChangesAsync(Xunit.TestContext.Current.CancellationToken);
+        }
+
+        Render<MudPopoverProvider>();
+        var cut = Render<TenantEditPage>(p => p.Add(page => page.Id, id));
+        cut.WaitForAssertion(() => cut.Markup.ShouldContain("Save changes"));
+        cut.FindAll("[data-testid=secrets-released-warning]").ShouldBeEmpty();
+
+        cut.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "UEM REST API URL").Find("input").Change("https://as9999.awmdm.com");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=secrets-released-warning]").TextContent.ShouldContain("OAuth client secret"));
+        cut.Find("[data-testid=secrets-released-warning]").TextContent.ShouldNotContain("UEM REST API key"); // none is stored
+    }
+
+    [Fact]
     public async Task TenantEditPage_UnknownId_ShowsNotFound()
     {
         SignIn("helen", Roles.Helpdesk);

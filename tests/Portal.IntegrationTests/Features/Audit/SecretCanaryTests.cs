@@ -63,7 +63,7 @@ public sealed class SecretCanaryTests : IAsyncLifetime
             page.Entries.ShouldNotBeEmpty();
             page.Entries.ShouldAllBe(e => e.TenantName == "Canary Corp"); // the trail names the tenant, not only its id
             var audited = string.Join('\n', page.Entries.Select(e => e.DetailsJson));
-            audited.ShouldContain("sha256:"); // secrets are recorded by fingerprint only
+            audited.ShouldContain(Portal.Features.Tenants.SecretFingerprints.Prefix); // secrets are recorded by (keyed) fingerprint only
             AssertNoCanary(audited, "audit entries", firstSecret, secondSecret, apiKey);
         }
 

@@ -58,7 +58,7 @@ public sealed class EvidencePackTests : IAsyncLifetime
         run[SetupStep.CreateOAuthClient].CompletedBy.ShouldBe("helen");
         run[SetupStep.VerifyUem].EvidenceJson!.ShouldContain("System info");
         pack.Entries.ShouldContain(e => e.Action == SetupActions.StepVerified && e.Actor == "helen");
-        pack.Entries.ShouldContain(e => e.Action == "tenant.update" && e.DetailsJson.Contains("UemClientSecret=sha256:", StringComparison.Ordinal)); // replaced, new fingerprint
+        pack.Entries.ShouldContain(e => e.Action == "tenant.update" && e.DetailsJson.Contains("UemClientSecret=" + Portal.Features.Tenants.SecretFingerprints.Prefix, StringComparison.Ordinal)); // replaced, new fingerprint
         pack.Entries.ShouldContain(e => e.Action == "tenant.update" && e.DetailsJson.Contains($"\"change:OAuth client ID\":\"(empty) → {SimulatorDemo.ClientId}\"", StringComparison.Ordinal));
         string.Join('\n', pack.Entries.Select(e => e.DetailsJson)).ShouldNotContain(SimulatorDemo.ClientSecret);
     }

@@ -104,7 +104,7 @@ public sealed class SetupWizardFlowTests : IAsyncLifetime
         string.Join('\n', entries.Select(e => e.DetailsJson)).ShouldNotContain(created.Value.ClientSecret);
         var markdown = (await scope.ServiceProvider.GetRequiredService<RunbookService>().GetAsync(tenantId, export: true, Ct))!.ToMarkdown();
         markdown.ShouldContain(created.Value.ClientId);
-        markdown.ShouldContain(SecretRules.Fingerprint(created.Value.ClientSecret));
+        markdown.ShouldContain(scope.ServiceProvider.GetRequiredService<SecretFingerprints>().Of(created.Value.ClientSecret));
         markdown.ShouldNotContain(created.Value.ClientSecret);
         markdown.ShouldNotContain(SimulatorDemo.ApiKey);
     }

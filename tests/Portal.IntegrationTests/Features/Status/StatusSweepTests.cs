@@ -117,7 +117,7 @@ public sealed class StatusSweepTests(StatusTestPortal portal) : IClassFixture<St
                 NewSmtpPassword = smtpPassword, FromAddress = "portal@example.test", ToAddresses = "ops@example.test",
             }, Ct)).ShouldBeNull();
             (await channels.SaveAsync(new ChannelEditModel { Name = "Ops Teams", Kind = NotificationChannelKind.Webhook, Tag = "notify-a", NewWebhookUrl = hook.Url(hookToken) }, Ct)).ShouldBeNull();
-            (await channels.ListAsync(Ct)).Where(c => c.Tag == "notify-a").ShouldAllBe(c => c.SecretFingerprint!.StartsWith("sha256:", StringComparison.Ordinal));
+            (await channels.ListAsync(Ct)).Where(c => c.Tag == "notify-a").ShouldAllBe(c => c.SecretFingerprint!.StartsWith(Portal.Features.Tenants.SecretFingerprints.Prefix, StringComparison.Ordinal));
         }
 
         var tenant = await portal.AddTenantAsync("Notify Contoso", "notify.example", tag: "notify-a");

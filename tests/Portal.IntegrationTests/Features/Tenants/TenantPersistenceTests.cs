@@ -59,7 +59,7 @@ public sealed class TenantPersistenceTests
         {
             var details = await scope.ServiceProvider.GetRequiredService<TenantService>().GetAsync(result.Id!.Value, Xunit.TestContext.Current.CancellationToken);
             var status = details!.Secrets.Single(s => s.Kind == TenantSecretKind.UemClientSecret);
-            status.Fingerprint.ShouldBe(SecretRules.Fingerprint(ClientSecret));
+            status.Fingerprint.ShouldBe(provider.GetRequiredService<SecretFingerprints>().Of(ClientSecret));
             status.SetBy.ShouldBe("helen");
             status.IsReadable.ShouldBeTrue();
             details.Model.NewUemClientSecret.ShouldBeNull(); // never sent back to the page
@@ -98,7 +98,7 @@ public sealed class TenantPersistenceTests
         var job = await scope.ServiceProvider.GetRequiredService<TenantSecretsService>().GetForBackgroundJobAsync(id, "health-check", Xunit.TestContext.Current.CancellationToken);
         job!.UemApiKey!.Reveal().ShouldBe(ApiKey);
         host.Audit.Events.Where(e => e.Action == "tenant.secrets.use").Select(e => e.Details!["user"]).ShouldBe(["helen", "system:health-check"]);
-        host.Audit.Events.Single(e => e.Details!["user"] == "helen" && e.Action == "tenant.secrets.use").Details!["fingerprints"]!.ShouldContain(SecretRules.Fingerprint(ClientSecret));
+        host.Audit.Events.Single(e => e.Details!["user"] == "helen" && e.Action == "tenant.secrets.use").Details!["fingerprints"]!.ShouldContain(restarted.GetRequiredService<SecretFingerprints>().Of(ClientSecret)); // the key survives a restart
     }
 
     [Fact]

@@ -47,8 +47,22 @@ public sealed class SecretRulesTests
         SecretRules.Check("Key", new string('a', SecretRules.MaxLength + 1)).Error.ShouldNotBeNull();
 
     [Fact]
-    public void Fingerprint_IsSha256PrefixOf12Hex() =>
-        SecretRules.Fingerprint("abc").ShouldBe("sha256:ba7816bf8f01");
+    public void Fingerprint_IsKeyed_DiffersFromThePlainHashAndAcrossKeys()
+    {
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        var fingerprints = new SecretFingerprints(key);
+
+        var keyed = fingerprints.Of("abc");
+
+        keyed.ShouldStartWith(SecretFingerprints.Prefix);
+        keyed.ShouldBe(fingerprints.Of("abc")); // stable: the same secret compares equal
+        keyed.ShouldNotBe(fingerprints.Of("abd"));
+        // Someone holding an evidence pack cannot confirm a guess with a plain hash ...
+        keyed.ShouldNotContain(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("abc"u8))[..12]);
+        keyed.ShouldNotBe(Portal.Integrations.SecretString.FingerprintOf("abc"));
+        // ... nor with another server's key.
+        new SecretFingerprints(key.Select(b => (byte)(b ^ 0xFF)).ToArray()).Of("abc").ShouldNotBe(keyed);
+    }
 
     [Fact]
     public void SecretString_ToString_ShowsOnlyTheMask()
@@ -57,7 +71,7 @@ public sealed class SecretRulesTests
 
         secret.ToString().ShouldNotContain("abcdEFGH1234");
         secret.ToString().ShouldBe("***");
-        secret.Fingerprint.ShouldBe(SecretRules.Fingerprint("abcdEFGH1234"));
+        secret.Fingerprint.ShouldBe(Portal.Integrations.SecretString.FingerprintOf("abcdEFGH1234"));
         secret.Reveal().ShouldBe("abcdEFGH1234");
     }
 }

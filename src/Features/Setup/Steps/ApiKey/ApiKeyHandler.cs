@@ -7,7 +7,7 @@ namespace Portal.Features.Setup.Steps.ApiKey;
 public sealed record ApiKeyInput(string ApiKey);
 
 /// <summary>Step 3: verify the pasted REST API key with the stored client, then store it.</summary>
-public sealed class ApiKeyHandler(ISetupVerifier verifier, TenantService tenants) : SetupStepHandler<ApiKeyInput>
+public sealed class ApiKeyHandler(ISetupVerifier verifier, TenantService tenants, SecretFingerprints fingerprints) : SetupStepHandler<ApiKeyInput>
 {
     private const string Field = "REST API key";
 
@@ -25,11 +25,12 @@ public sealed class ApiKeyHandler(ISetupVerifier verifier, TenantService tenants
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var key = SecretString.Create(SecretRules.Check(Field, input.ApiKey).Value!);
+        var keyFingerprint = fingerprints.Of(key);
         var credentials = await context.UseSecretsAsync("wizard verification", ct);
         var report = await verifier.VerifyApiKeyAsync(credentials.UemConnection(apiKey: key), ct);
         await context.AuditVerifiedAsync(report, new()
         {
-            ["step"] = nameof(SetupStep.RestApiKey), ["check"] = Field, ["keyFingerprint"] = key.Fingerprint, ["result"] = report.FirstFailure?.Summary ?? "accepted",
+            ["step"] = nameof(SetupStep.RestApiKey), ["check"] = Field, ["keyFingerprint"] = keyFingerprint, ["result"] = report.FirstFailure?.Summary ?? "accepted",
         }, ct);
         if (!report.Passed)
         {
@@ -39,6 +40,6 @@ public sealed class ApiKeyHandler(ISetupVerifier verifier, TenantService tenants
         var saved = await tenants.ChangeAsync(context.Tenant.Id, m => m.NewUemApiKey = key.Reveal(), ct);
         return saved is not null
             ? StepDecision.Refuse(saved, report)
-            : StepDecision.Complete(new { keyFingerprint = key.Fingerprint, verification = report.Lines }, report, key.Fingerprint) with { TenantChanged = true };
+            : StepDecision.Complete(new { keyFingerprint, verification = report.Lines }, report, keyFingerprint) with { TenantChanged = true };
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Portal.Features.Audit;
 using Portal.Features.Setup.Pipeline;
 
@@ -5,21 +7,20 @@ namespace Portal.Features.Setup.Steps.Automation;
 
 public sealed record LockDeviceInput(string SerialNumber, string Confirmation);
 
-/// <summary>Step 6: lock the test device; the user types the serial number twice (confirmation).</summary>
+/// <summary>
+/// Step 6: lock the test device; the user types the serial number twice (confirmation). The step is claimed on the
+/// run (version-checked) before the command goes out, so two tabs, a double click or a retry after a lost reply never
+/// lock the device twice.
+/// </summary>
 public sealed class LockDeviceHandler(ISetupVerifier verifier) : SetupStepHandler<LockDeviceInput>
 {
     public override string? Validate(SetupStep step, LockDeviceInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var serial = input.SerialNumber.Trim();
-        if (serial.Length is 0 or > 64 || serial.Any(char.IsControl))
-        {
-            return "Serial number: enter the test device's serial number as shown in UEM.";
-        }
-
-        return string.Equals(serial, input.Confirmation.Trim(), StringComparison.Ordinal)
-            ? null
-            : "Confirmation: type the same serial number again to confirm the lock command.";
+        return serial.Length is 0 or > 64 || serial.Any(char.IsControl)
+            ? "Serial number: enter the test device's serial number as shown in UEM."
+            : null;
     }
 
     public override async Task<StepDecision> HandleAsync(StepContext context, LockDeviceInput input, CancellationToken ct)
@@ -27,12 +28,67 @@ public sealed class LockDeviceHandler(ISetupVerifier verifier) : SetupStepHandle
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var serial = input.SerialNumber.Trim();
+        if (!string.Equals(serial, input.Confirmation.Trim(), StringComparison.Ordinal))
+        {
+            // Audited: a mismatch is how a wrong device would have been locked.
+            await context.AuditAsync(SetupActions.LockCommand, AuditOutcome.Denied, new() { ["serialNumber"] = serial, ["reason"] = "confirmation does not match" }, ct);
+            return StepDecision.Refuse("Confirmation: type the same serial number again to confirm the lock command.");
+        }
+
+        var record = context.Run[SetupStep.ProveAutomation];
+        if (LockClaim.Read(record) is { } earlier)
+        {
+            await context.AuditAsync(SetupActions.LockCommand, AuditOutcome.Denied, new() { ["serialNumber"] = serial, ["reason"] = "already sent, outcome unknown" }, ct);
+            return StepDecision.Refuse(
+                $"A Lock command was already sent to {earlier.Serial} by {earlier.By} at {earlier.Utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC and its reply did not arrive. " +
+                "The portal does not send it again: check in the UEM console (Devices → the device → Troubleshooting → Commands) that it arrived, then mark this step as already done in the console.");
+        }
+
         var credentials = await context.UseSecretsAsync("wizard verification", ct);
-        var report = await verifier.LockTestDeviceAsync(credentials.UemConnection(), serial, ct);
+        var previousEvidence = record.EvidenceJson;
+        var claimed = false;
+        var report = await verifier.LockTestDeviceAsync(credentials.UemConnection(), serial, async token =>
+        {
+            record.EvidenceJson = LockClaim.Write(serial, context.Actor, context.Now);
+            return claimed = await context.ClaimAsync(token);
+        }, ct);
         await context.AuditAsync(SetupActions.LockCommand, report.Passed ? AuditOutcome.Success : AuditOutcome.Failure,
-            new() { ["serialNumber"] = serial, ["result"] = string.Join("; ", report.Lines.Select(l => l.Summary)) }, ct);
-        return report.Passed
-            ? StepDecision.Complete(new { lockedSerial = serial, verification = report.Lines }, report, serial)
-            : StepDecision.Refuse(report.FirstFailure?.Fix ?? "The lock command was not accepted.", report);
+            new() { ["serialNumber"] = serial, ["result"] = string.Join("; ", report.Lines.Select(l => l.Summary)), ["outcomeUnknown"] = report.CommandMayHaveArrived ? "true" : null }, ct);
+        if (report.Passed)
+        {
+            return StepDecision.Complete(new { lockedSerial = serial, verification = report.Lines }, report, serial);
+        }
+
+        var refusal = StepDecision.Refuse(report.FirstFailure?.Fix ?? "The lock command was not accepted.", report);
+        if (!claimed || report.CommandMayHaveArrived)
+        {
+            return refusal; // not ours to release, or the claim stays saved so that nothing is sent again
+        }
+
+        // UEM answered with a refusal: the command was not carried out, so the claim is released for another try.
+        record.EvidenceJson = previousEvidence;
+        return refusal with { SavesRunOnRefusal = true };
+    }
+
+    /// <summary>The "Lock sent, reply pending" marker kept in the open step's evidence until it completes.</summary>
+    private sealed record LockClaim(string Serial, string By, DateTime Utc)
+    {
+        private const string Property = "lockClaim";
+
+        public static string Write(string serial, string by, DateTime utc) =>
+            JsonSerializer.Serialize(new Dictionary<string, LockClaim> { [Property] = new(serial, by, utc) });
+
+        public static LockClaim? Read(SetupStepRecord record)
+        {
+            if (record.State == StepState.Completed || string.IsNullOrEmpty(record.EvidenceJson))
+            {
+                return null;
+            }
+
+            using var evidence = JsonDocument.Parse(record.EvidenceJson);
+            return evidence.RootElement.ValueKind == JsonValueKind.Object && evidence.RootElement.TryGetProperty(Property, out var claim)
+                ? claim.Deserialize<LockClaim>()
+                : null;
+        }
     }
 }

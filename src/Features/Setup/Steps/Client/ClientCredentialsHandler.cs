@@ -7,7 +7,7 @@ namespace Portal.Features.Setup.Steps.Client;
 public sealed record ClientCredentialsInput(string ClientId, string ClientSecret);
 
 /// <summary>Step 2 (and rotation step 1): exchange the pasted credentials for a token first; store them only if that works.</summary>
-public sealed class ClientCredentialsHandler(ISetupVerifier verifier, TenantService tenants) : SetupStepHandler<ClientCredentialsInput>
+public sealed class ClientCredentialsHandler(ISetupVerifier verifier, TenantService tenants, SecretFingerprints fingerprints) : SetupStepHandler<ClientCredentialsInput>
 {
     public override string? Validate(SetupStep step, ClientCredentialsInput input)
     {
@@ -35,11 +35,12 @@ public sealed class ClientCredentialsHandler(ISetupVerifier verifier, TenantServ
         ArgumentNullException.ThrowIfNull(input);
         var clientId = input.ClientId.Trim();
         var secret = SecretString.Create(SecretRules.Check("Client secret", input.ClientSecret).Value!);
+        var secretFingerprint = fingerprints.Of(secret);
         var report = await verifier.VerifyClientCredentialsAsync(context.Tenancy.PastedUemConnection(clientId, secret), ct);
         await context.AuditVerifiedAsync(report, new()
         {
             ["step"] = context.Step.ToString(), ["check"] = "token exchange", ["clientId"] = clientId,
-            ["secretFingerprint"] = secret.Fingerprint, ["result"] = report.FirstFailure?.Summary ?? "token issued",
+            ["secretFingerprint"] = secretFingerprint, ["result"] = report.FirstFailure?.Summary ?? "token issued",
         }, ct);
         if (!report.Passed)
         {
@@ -56,7 +57,7 @@ public sealed class ClientCredentialsHandler(ISetupVerifier verifier, TenantServ
             return StepDecision.Refuse(saved, report);
         }
 
-        var evidence = new { clientId, secretFingerprint = secret.Fingerprint, previousClientId = context.Tenant.OAuthClientId, verification = report.Lines };
-        return StepDecision.Complete(evidence, report, clientId, secret.Fingerprint) with { TenantChanged = true };
+        var evidence = new { clientId, secretFingerprint, previousClientId = context.Tenant.OAuthClientId, verification = report.Lines };
+        return StepDecision.Complete(evidence, report, clientId, secretFingerprint) with { TenantChanged = true };
     }
 }

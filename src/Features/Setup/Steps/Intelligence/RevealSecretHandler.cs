@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Portal.Features.Audit;
 using Portal.Features.Setup.Pipeline;
+using Portal.Features.Tenants;
 
 namespace Portal.Features.Setup.Steps.Intelligence;
 
@@ -7,7 +9,7 @@ namespace Portal.Features.Setup.Steps.Intelligence;
 public sealed record RevealSecretInput(Action<string> Revealed);
 
 /// <summary>Re-reveals the stored client secret once per run, to the user on the Intelligence step; audited.</summary>
-public sealed class RevealSecretHandler : SetupStepHandler<RevealSecretInput>
+public sealed class RevealSecretHandler(SecretFingerprints fingerprints) : SetupStepHandler<RevealSecretInput>
 {
     public override bool ChecksOrder => false;
 
@@ -30,11 +32,33 @@ public sealed class RevealSecretHandler : SetupStepHandler<RevealSecretInput>
             return StepDecision.Refuse(credentials.UnreadableMessage ?? "No client secret is stored for this tenant.");
         }
 
+        // Only the secret this run verified: not one stored since by someone else (the tenant page).
+        var fingerprint = fingerprints.Of(secret);
+        if (VerifiedFingerprint(context.Run[context.Run.ClientStep].EvidenceJson) != fingerprint)
+        {
+            const string Replaced = "The stored client secret is not the one verified in this run (it was replaced since). Paste it from where it was kept.";
+            await context.AuditAsync(SetupActions.SecretRevealed, AuditOutcome.Denied, new() { ["reason"] = Replaced }, ct);
+            return StepDecision.Refuse(Replaced);
+        }
+
         return StepDecision.SaveRun(async token =>
         {
             await context.AuditAsync(SetupActions.SecretRevealed, AuditOutcome.Success,
-                new() { ["secretFingerprint"] = secret.Fingerprint, ["run"] = context.Run.Id.ToString() }, token);
+                new() { ["secretFingerprint"] = fingerprint, ["run"] = context.Run.Id.ToString() }, token);
             input.Revealed(secret.Reveal());
         });
+    }
+
+    private static string? VerifiedFingerprint(string? evidenceJson)
+    {
+        if (string.IsNullOrEmpty(evidenceJson))
+        {
+            return null;
+        }
+
+        using var evidence = JsonDocument.Parse(evidenceJson);
+        return evidence.RootElement.ValueKind == JsonValueKind.Object && evidence.RootElement.TryGetProperty("secretFingerprint", out var fingerprint)
+            ? fingerprint.GetString()
+            : null;
     }
 }
