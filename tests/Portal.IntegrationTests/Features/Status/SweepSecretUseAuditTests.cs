@@ -47,7 +47,7 @@ public sealed class SweepSecretUseAuditTests : IAsyncLifetime
         var uses = await SweepUsesAsync();
         var use = uses.ShouldHaveSingleItem();
         use.Outcome.ShouldBe(AuditOutcome.Success);
-        use.DetailsJson.ShouldContain("UemClientSecret=sha256:");
+        use.DetailsJson.ShouldContain("UemClientSecret=hmac:");
         (await AnonymousUsesAsync()).ShouldBe(0);
 
         // A new secret version (here: its stored fingerprint changes) is recorded again, once.

