@@ -83,7 +83,7 @@ public sealed record RegionSummary(
     string? UpdatedBy,
     Guid Version)
 {
-    /// <summary>True for regions whose hosts are not the vendor's (no domain check, http allowed).</summary>
+    /// <summary>True for regions whose hosts are not the vendor's: no Omnissa domain check (Custom: https names only; Simulated: the built-in simulator).</summary>
     public bool IsUnchecked => Kind is RegionKind.Simulated or RegionKind.Custom;
 
     public string Label => $"{DisplayName} ({Code})";

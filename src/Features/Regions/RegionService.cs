@@ -99,6 +99,18 @@ public sealed class RegionService(
             return SaveResult.Invalid(errors);
         }
 
+        if (region.Kind == RegionKind.Custom && MovesAddresses(region, model) && await IsInUseAsync(db, region, ct))
+        {
+            // Pinned: tenants' stored secrets were verified against these addresses and would follow them.
+            var details = Describe(region, actor);
+            details["reason"] = "pinned: tenants use this region";
+            await audit.WriteAsync(new AuditEvent("region.update", AuditOutcome.Denied, TenantId: null, details), ct);
+            return SaveResult.Invalid(new Dictionary<string, string[]>
+            {
+                [nameof(model.TokenUrl)] = [$"Tenants use region '{region.Code}', and their stored secrets were verified against its addresses, so they cannot be moved. Add a new custom region with the new addresses and move the tenants to it (their secrets are then entered again)."],
+            });
+        }
+
         if (region.Version != model.Version)
         {
             await audit.WriteAsync(new AuditEvent("region.update", AuditOutcome.Conflict, TenantId: null, Describe(region, actor)), ct);
@@ -121,6 +133,15 @@ public sealed class RegionService(
         await audit.WriteAsync(new AuditEvent("region.update", AuditOutcome.Success, TenantId: null, Describe(region, actor)), ct);
         return SaveResult.Ok(string.Join(" ", [$"Region '{region.Code}' saved.", .. urlNotes]), region.Id);
     }
+
+    private static bool MovesAddresses(Region region, RegionEditModel model) =>
+        !SameUrl(region.TokenUrl, model.TokenUrl) || !SameUrl(region.LegacyTokenUrl, model.LegacyTokenUrl) || !SameUrl(region.ApiBaseUrl, model.ApiBaseUrl);
+
+    private static bool SameUrl(string? stored, string? edited) =>
+        string.Equals(stored?.Trim() ?? "", edited?.Trim() ?? "", StringComparison.OrdinalIgnoreCase);
+
+    private static Task<bool> IsInUseAsync(PortalDbContext db, Region region, CancellationToken ct) =>
+        db.Set<Portal.Features.Tenants.Tenant>().AnyAsync(t => t.UemRegionId == region.Id || t.IntelligenceRegionId == region.Id, ct);
 
     public RegionSummary ToInfo(Region r)
     {

@@ -123,6 +123,38 @@ public sealed class SecretExfiltrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CustomRegionInUse_AdminCannotRepointIt_SoTheStoredSecretsStayWithTheirHosts()
+    {
+        var lab = await CreateCustomRegionAsync("lab", "https://uem-lab.example.net/connect/token");
+        (await EditAsync(m => { m.UemRegionId = lab; m.UemTokenUrl = ""; m.UemApiUrl = "https://uem-lab.example.net/API"; m.UemConsoleUrl = "https://uem-lab.example.net"; m.NewUemClientSecret = SimulatorDemo.ClientSecret; m.NewUemApiKey = SimulatorDemo.ApiKey; }))
+            .ShouldSatisfyAllConditions(r => r.Succeeded.ShouldBeTrue(Describe(r)));
+        var unused = await CreateCustomRegionAsync("spare", "https://uem-spare.example.net/connect/token");
+
+        await using var scope = _portal.Services.ScopeFor("ada", Roles.Admin);
+        var regions = scope.ServiceProvider.GetRequiredService<RegionService>();
+        var repointed = await regions.UpdateAsync(lab, EditModelOf((await regions.GetAsync(lab, Ct))!, _attacker.BaseUrl + "/connect/token"), Ct);
+
+        repointed.Succeeded.ShouldBeFalse();
+        repointed.Errors[nameof(RegionEditModel.TokenUrl)].ShouldContain(e => e.Contains("cannot be moved", StringComparison.Ordinal));
+        (await regions.GetAsync(lab, Ct))!.TokenUrl.ShouldBe("https://uem-lab.example.net/connect/token");
+        await AssertSecretsStoredAsync(TenantSecretKind.UemClientSecret, TenantSecretKind.UemApiKey);
+        await SweepAsync();
+        _attacker.Requests.ShouldBeEmpty();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditQueryService>();
+        (await audit.QueryAsync(new AuditFilter { Action = "region.update" }, null, cancellationToken: Ct)).Entries
+            .ShouldContain(e => e.Outcome == AuditOutcome.Denied && e.DetailsJson.Contains("pinned", StringComparison.Ordinal));
+
+        // A custom region no tenant uses can still be corrected.
+        (await regions.UpdateAsync(unused, EditModelOf((await regions.GetAsync(unused, Ct))!, "https://uem-spare2.example.net/connect/token"), Ct)).Succeeded.ShouldBeTrue();
+    }
+
+    private static RegionEditModel EditModelOf(RegionSummary region, string tokenUrl) => new()
+    {
+        Product = region.Product, Code = region.Code, DisplayName = region.DisplayName, Kind = region.Kind, TokenUrl = tokenUrl,
+        ApiBaseUrl = new Uri(new Uri(tokenUrl), "/").AbsoluteUri, Location = region.Location, CountriesServed = region.CountriesServed, Version = region.Version,
+    };
+
+    [Fact]
     public async Task ReplacingTheClientSecret_DropsTheTokensBoughtWithTheOldOne()
     {
         var cache = _portal.Services.GetRequiredService<Portal.Integrations.AccessTokenCache>();
