@@ -23,6 +23,7 @@ public static class PortalLogging
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
+                .Enrich.With<SensitiveHeaderPropertyRemover>()
                 .Destructure.With<SecretDestructuringPolicy>(),
             preserveStaticLogger: true);
         return builder;
@@ -56,6 +57,22 @@ public sealed class SecretDestructuringPolicy : IDestructuringPolicy
 
         result = null!;
         return false;
+    }
+}
+
+/// <summary>
+/// HttpClient's header logging (Trace) redacts sensitive headers in its message but also attaches every header's raw
+/// value to the event as a property, where a structured sink would store the bearer token or API key: those go.
+/// </summary>
+public sealed class SensitiveHeaderPropertyRemover : ILogEventEnricher
+{
+    public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
+    {
+        ArgumentNullException.ThrowIfNull(logEvent);
+        foreach (var name in logEvent.Properties.Keys.Where(Portal.Integrations.IntegrationsServiceCollectionExtensions.SensitiveHeaders.Contains).ToList())
+        {
+            logEvent.RemovePropertyIfPresent(name);
+        }
     }
 }
 

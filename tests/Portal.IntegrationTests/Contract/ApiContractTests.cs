@@ -67,7 +67,7 @@ public sealed class ApiContractTests
     {
         var c = Cases[name];
         var operation = OpenApiDocuments.Operation(c.File, c.Template, c.Method);
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var basePath = c.File == IntelligenceV2 ? "" : "tenants/" + SimulatorDemo.TenantHostKey + "/";
         using var request = new HttpRequestMessage(c.Method == OperationType.Get ? HttpMethod.Get : HttpMethod.Post, new Uri(harness.Simulator.BaseUri, basePath + c.Request));
         request.Headers.Accept.Add(c.Version > 0 ? new MediaTypeWithQualityHeaderValue("application/json") { Parameters = { new("version", c.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)) } } : new MediaTypeWithQualityHeaderValue("application/json"));
@@ -124,7 +124,7 @@ public sealed class ApiContractTests
     [Fact]
     public async Task ClientRequests_EveryCallThePortalMakes_UseDocumentedPathsParametersAndVersions()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection();
         await harness.Api.GetSystemInfoAsync(connection, Ct);
         await harness.SearchLocationGroupsAsync(connection, SimulatorDemo.GroupId, Ct);
@@ -230,7 +230,7 @@ public sealed class ApiContractTests
         return type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? "array" : "object";
     }
 
-    private static async Task<string> TokenAsync(IntegrationHarness harness, Caller caller)
+    private static async Task<string> TokenAsync(IntegrationsTestPortal harness, Caller caller)
     {
         switch (caller)
         {

@@ -15,7 +15,7 @@ public sealed class TokenServiceContractTests
     [Fact]
     public async Task UemTokenService_FormBody_ReturnsAccessTokenBearerAndOneHourExpiry()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         using var http = new HttpClient();
 
         using var response = await http.PostAsync(harness.Simulator.TokenUrl("na"), new FormUrlEncodedContent(
@@ -37,7 +37,7 @@ public sealed class TokenServiceContractTests
     [Fact]
     public async Task UemTokenService_BasicHeaderWithGrantTypeOnly_ReturnsToken()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, harness.Simulator.TokenUrl("na"))
         {
@@ -56,7 +56,7 @@ public sealed class TokenServiceContractTests
     [InlineData("grant_type=client_credentials&client_id=unknown&client_secret=y", 400, "invalid_client")]
     public async Task UemTokenService_BadRequests_Rfc6749ErrorCodes(string form, int status, string error)
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         using var http = new HttpClient();
 
         using var response = await http.PostAsync(harness.Simulator.TokenUrl("na"), new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded"), Ct);
@@ -69,7 +69,7 @@ public sealed class TokenServiceContractTests
     [Fact]
     public async Task UemTokenService_BadBasicCredentials_401WithWwwAuthenticate()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, harness.Simulator.TokenUrl("na"))
         {
@@ -86,7 +86,7 @@ public sealed class TokenServiceContractTests
     [Fact]
     public async Task IntelligenceTokenService_QueryGrantBasicNoBody_ReturnsBearer3599()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(harness.Simulator.IntelligenceTokenEndpoint + "?grant_type=client_credentials"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SimulatorDemo.IntelligenceClientId}:{SimulatorDemo.IntelligenceClientSecret}")));
@@ -104,7 +104,7 @@ public sealed class TokenServiceContractTests
     [Fact]
     public async Task UemClientRequests_TokenCall_FormEncodedPostToConnectToken()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
 
         await harness.Tokens.GetTokenAsync(harness.DemoConnection(), Ct);
 

@@ -157,7 +157,7 @@ public sealed class EgressGuardTests
     {
         using var listener = Listen(IPAddress.Loopback);
         var resolver = new ScriptedResolver((host, _) => host == "evil.test" ? [IPAddress.Loopback] : []);
-        await using var harness = await IntegrationHarness.StartAsync(
+        await using var harness = await IntegrationsTestPortal.StartAsync(
             new Dictionary<string, string?> { ["Egress:AllowedNetworks:0"] = "" }, cancellationToken: Ct,
             configureServices: services => services.AddSingleton<IEgressResolver>(resolver));
         var connection = harness.DemoConnection() with { TokenUrl = new Uri($"http://evil.test:{PortOf(listener)}/connect/token") };
@@ -176,7 +176,7 @@ public sealed class EgressGuardTests
     [Fact]
     public async Task RepeatedRefusals_DoNotOpenTheBreaker_DiagnosisStaysTheRefusal()
     {
-        await using var harness = await IntegrationHarness.StartAsync(new Dictionary<string, string?>
+        await using var harness = await IntegrationsTestPortal.StartAsync(new Dictionary<string, string?>
         {
             ["Egress:AllowedNetworks:0"] = "",
             ["Integrations:Resilience:BreakerMinimumThroughput"] = "2",
@@ -193,7 +193,7 @@ public sealed class EgressGuardTests
     [Fact]
     public async Task IntelligenceCall_ToCloudMetadata_RefusedAsIntegrationException()
     {
-        await using var harness = await IntegrationHarness.StartAsync(new Dictionary<string, string?> { ["Egress:AllowedNetworks:0"] = "" }, cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(new Dictionary<string, string?> { ["Egress:AllowedNetworks:0"] = "" }, cancellationToken: Ct);
         var connection = harness.DemoIntelligence() with { TokenEndpoint = new Uri("http://169.254.169.254/latest/meta-data/iam/security-credentials/") };
 
         var failure = await Should.ThrowAsync<IntegrationException>(() => harness.Intelligence.GetTokenAsync(connection, Ct));
@@ -203,9 +203,9 @@ public sealed class EgressGuardTests
     }
 
     [Fact]
-    public async Task Harness_Simulator_OnLoopback_StillReachableWithAllowList()
+    public async Task Portal_OwnSimulatorOnLoopback_ReachableInDemoMode()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
 
         (await harness.Tokens.GetTokenAsync(harness.DemoConnection(), Ct)).ShouldNotBeNull();
     }

@@ -12,7 +12,7 @@ public sealed class IntelligenceTests
     [Fact]
     public async Task VerifyAsync_DemoServiceAccount_TokenAndProbePass()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
 
         var results = await harness.Services.GetRequiredService<IntelligenceConnectionVerifier>().VerifyAsync(harness.DemoIntelligence(), Ct);
 
@@ -25,7 +25,7 @@ public sealed class IntelligenceTests
     [Fact]
     public async Task VerifyAsync_RegeneratedSecret_IntelligenceInvalidClient()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
 
         var results = await harness.Services.GetRequiredService<IntelligenceConnectionVerifier>().VerifyAsync(harness.DemoIntelligence("old-secret"), Ct);
 
@@ -40,7 +40,7 @@ public sealed class IntelligenceTests
     [Fact]
     public async Task SearchReportsAsync_Demo_ReturnsReportsAndReusesToken()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoIntelligence();
 
         var first = await harness.Intelligence.SearchReportsAsync(connection, new IntelligencePageRequest(0, 10), Ct);
@@ -55,7 +55,7 @@ public sealed class IntelligenceTests
     [Fact]
     public async Task ProbeAsync_TokenExpiredOnServer_RefreshesAndRetries()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoIntelligence();
         await harness.Intelligence.ProbeAsync(connection, Ct);
         harness.State.ExpireAllTokens();
@@ -68,7 +68,7 @@ public sealed class IntelligenceTests
     [Fact]
     public async Task VerifyAsync_AuthHostUsedForApi_FailsWithApiHostFix()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var region = WorkspaceOneRegions.FindIntelligenceRegion("eu1")!;
         var connection = new IntelligenceConnection(region.TokenEndpoint, region.TokenEndpoint, "x", SecretString.Create("y"));
 

@@ -13,7 +13,7 @@ public sealed class LoggingTests
     [Fact]
     public async Task Logs_SuccessAndFailureFlows_ContainNoSecretTokenOrApiKey()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection();
         var basic = harness.DemoConnection(ClientAuthStyle.BasicHeader);
 

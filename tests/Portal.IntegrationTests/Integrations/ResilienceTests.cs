@@ -12,11 +12,12 @@ public sealed class ResilienceTests
     public async Task CircuitBreaker_OneHostFailing_OpensForThatHostOnly()
     {
         await using var healthy = await SimulatorProgram.StartAsync(cancellationToken: Ct);
-        await using var harness = await IntegrationHarness.StartAsync(new Dictionary<string, string?>
+        await using var harness = await IntegrationsTestPortal.StartAsync(new Dictionary<string, string?>
         {
             ["Integrations:Resilience:BreakerMinimumThroughput"] = "2",
             ["Integrations:Resilience:BreakerFailureRatio"] = "0.5",
             ["Integrations:Resilience:MaxRetryAttempts"] = "1",
+            [IntegrationsTestPortal.AllowLoopback.Key] = IntegrationsTestPortal.AllowLoopback.Value, // the second host is a standalone simulator on loopback
         }, cancellationToken: Ct);
         var failing = harness.DemoConnection();
         var other = failing with
@@ -51,7 +52,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task ApiCall_ClientError_NotRetried()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection();
 
         await Should.ThrowAsync<IntegrationException>(() => harness.Api.GetApiKeysAsync(connection, Guid.NewGuid(), Ct));
@@ -62,7 +63,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task ApiCall_TransientServerError_RetriedThenSucceeds()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection();
         await harness.Tokens.GetTokenAsync(connection, Ct);
         harness.State.AddFault(new SimFault { Kind = SimFaultKind.ServerError, Target = SimFaultTarget.UemApi, Remaining = 1 });

@@ -14,8 +14,9 @@ public sealed class SimulatorOperatorTests
     [Fact]
     public async Task OperatorApi_CreateThenDisableClient_SecretWorksUntilDisabled()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
-        using var http = new HttpClient { BaseAddress = harness.Simulator.BaseUri };
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
+        using var operatorClient = await harness.SimulatorOperatorAsync();
+        var http = operatorClient.Http;
 
         using var created = await http.PostAsJsonAsync(
             $"_operator/tenants/{SimulatorDemo.TenantHostKey}/clients",
@@ -39,8 +40,9 @@ public sealed class SimulatorOperatorTests
     [Fact]
     public async Task OperatorApi_InjectFaultAndReadRequestLog_FaultAppliedAndCounted()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
-        using var http = new HttpClient { BaseAddress = harness.Simulator.BaseUri };
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
+        using var operatorClient = await harness.SimulatorOperatorAsync();
+        var http = operatorClient.Http;
 
         using var added = await http.PostAsJsonAsync("_operator/faults", new { kind = "RateLimit", target = "UemToken", retryAfterSeconds = 60 }, Ct);
         using var token = await http.PostAsync("connect/token", new FormUrlEncodedContent([new("grant_type", "client_credentials")]), Ct);
@@ -55,8 +57,9 @@ public sealed class SimulatorOperatorTests
     [Fact]
     public async Task TokenEndpoint_JsonBody_InvalidRequest()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
-        using var http = new HttpClient { BaseAddress = harness.Simulator.BaseUri };
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
+        using var operatorClient = await harness.SimulatorOperatorAsync();
+        var http = operatorClient.Http;
 
         using var response = await http.PostAsJsonAsync("connect/token", new { grant_type = "client_credentials", client_id = SimulatorDemo.ClientId, client_secret = SimulatorDemo.ClientSecret }, Ct);
         var error = await response.Content.ReadFromJsonAsync<Dictionary<string, string>>(Ct);

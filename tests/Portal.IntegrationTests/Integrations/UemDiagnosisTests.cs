@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Portal.Integrations;
 using Portal.Integrations.Uem;
+using Portal.IntegrationTests.Infrastructure;
 using Portal.Simulator;
 
 namespace Portal.IntegrationTests.Integrations;
@@ -10,7 +11,7 @@ public sealed class UemDiagnosisTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<DiagnosedCheck> FailureAsync(IntegrationHarness harness, UemConnection connection, UemVerifyOptions? options = null)
+    private static async Task<DiagnosedCheck> FailureAsync(IntegrationsTestPortal harness, UemConnection connection, UemVerifyOptions? options = null)
     {
         var results = await harness.Verifier.VerifyAsync(connection, options ?? new UemVerifyOptions(), Ct);
         var failure = results.Where(r => !r.Ok).ShouldHaveSingleItem();
@@ -21,7 +22,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_UnknownHost_ConnectivityUnknownHost()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection() with { TokenUrl = new Uri("https://na.uemauth.nonexistent.invalid/connect/token") };
 
         var failure = await FailureAsync(harness, connection);
@@ -34,7 +35,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_HttpsToPlainHttpPort_ConnectivityTlsFailure()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var tls = new UriBuilder(harness.Simulator.TokenUrl(SimulatorDemo.TenantRegion)) { Scheme = "https" }.Uri;
 
         var failure = await FailureAsync(harness, harness.DemoConnection() with { TokenUrl = tls });
@@ -46,7 +47,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_ServerNeverAnswers_ConnectivityTimeout()
     {
-        await using var harness = await IntegrationHarness.StartAsync(new Dictionary<string, string?> { ["Integrations:Resilience:AttemptTimeoutSeconds"] = "0.5" }, cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(new Dictionary<string, string?> { ["Integrations:Resilience:AttemptTimeoutSeconds"] = "0.5" }, cancellationToken: Ct);
         var connection = harness.DemoConnection();
         await harness.Tokens.GetTokenAsync(connection, Ct); // token first: only the API host hangs
         harness.State.AddFault(new SimFault { Kind = SimFaultKind.Timeout, Target = SimFaultTarget.UemApi });
@@ -63,7 +64,7 @@ public sealed class UemDiagnosisTests
     [InlineData("regions/na/connect")]
     public async Task VerifyAsync_BadTokenPath_TokenUrlNotFound(string path)
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
 
         var failure = await FailureAsync(harness, harness.DemoConnection() with { TokenUrl = new Uri(harness.Simulator.BaseUri, path) });
 
@@ -78,7 +79,7 @@ public sealed class UemDiagnosisTests
     [InlineData(ClientAuthStyle.BasicHeader)]
     public async Task VerifyAsync_WrongSecretPastedWithWhitespace_InvalidClientMentionsWhitespace(ClientAuthStyle style)
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection(style) with { ClientSecret = SecretString.Create(" wrong-secret\n") };
 
         var failure = await FailureAsync(harness, connection);
@@ -92,7 +93,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_DisabledClient_InvalidClientMentionsDisabled()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection() with { ClientId = SimulatorDemo.DisabledClientId, ClientSecret = SecretString.Create(SimulatorDemo.DisabledClientSecret) };
 
         var failure = await FailureAsync(harness, connection);
@@ -104,7 +105,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_ClientCreatedInOtherRegion_InvalidClientNamesApiRegion()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         // EMEA tenant and client, but the NA token service.
         var connection = new UemConnection(
             harness.Simulator.TokenUrl("na"),
@@ -125,7 +126,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_TokenFromOtherRegionOnTenant_WrongRegionToken1024()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         // An NA-issued token (demo client) presented to the EMEA tenant's API host.
         var connection = harness.DemoConnection() with { RestApiUrl = harness.Simulator.RestApiUrl(SimulatorDemo.EmeaTenantHostKey), ApiRegionCode = SimulatorDemo.EmeaRegion };
 
@@ -141,7 +142,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_WrongRegionIssuerFault_WrongRegionToken1024()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         harness.State.AddFault(new SimFault { Kind = SimFaultKind.WrongRegionIssuer, TenantHostKey = SimulatorDemo.TenantHostKey });
 
         var failure = await FailureAsync(harness, harness.DemoConnection());
@@ -153,7 +154,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_TokensAlwaysExpired_TokenExpired1029AfterOneRefresh()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         harness.State.AddFault(new SimFault { Kind = SimFaultKind.ExpiredTokens, Target = SimFaultTarget.UemToken });
 
         var failure = await FailureAsync(harness, harness.DemoConnection());
@@ -167,7 +168,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_RoleLacksGroupsRead_RolePermissions1011()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection() with { ClientId = SimulatorDemo.ReadOnlyClientId, ClientSecret = SecretString.Create(SimulatorDemo.ReadOnlyClientSecret) };
 
         var failure = await FailureAsync(harness, connection);
@@ -182,7 +183,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task GetApiKeysAsync_RoleLacksKeysRead_RolePermissions6044()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection() with { ClientId = SimulatorDemo.ReadOnlyClientId, ClientSecret = SecretString.Create(SimulatorDemo.ReadOnlyClientSecret) };
 
         var ex = await Should.ThrowAsync<IntegrationException>(() => harness.Api.GetApiKeysAsync(connection, SimulatorDemo.OrganizationGroupUuid, Ct));
@@ -195,7 +196,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_ContainerGroupId_OrganizationGroupNotCustomerType()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
 
         var failure = await FailureAsync(harness, harness.DemoConnection() with { OrganizationGroupId = SimulatorDemo.ChildGroupId });
 
@@ -206,7 +207,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_UnknownGroupId_OrganizationGroupNotFound()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
 
         var failure = await FailureAsync(harness, harness.DemoConnection() with { OrganizationGroupId = "NOPE" });
 
@@ -216,7 +217,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task UemCalls_UnknownOgUuidAndContainerEula_Diagnose6008And6231()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection();
 
         var notFound = await Should.ThrowAsync<IntegrationException>(() => harness.Api.GetApiKeysAsync(connection, Guid.NewGuid(), Ct));
@@ -232,7 +233,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_ApiKeyNotOfThisGroup_TenantCodeApiKeyFailure()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
 
         var failure = await FailureAsync(harness, harness.DemoConnection() with { ApiKey = SecretString.Create("NOT-A-KEY") });
 
@@ -243,7 +244,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_RateLimitedBeyondCap_RateLimitedWithNextAllowedTime()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         harness.State.AddFault(new SimFault { Kind = SimFaultKind.RateLimit, Target = SimFaultTarget.UemApi, RetryAfterSeconds = 120 });
         var before = DateTimeOffset.UtcNow;
 
@@ -259,7 +260,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task ApiCall_RateLimitedWithShortRetryAfter_RetriedAfterTheWait()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection();
         await harness.Tokens.GetTokenAsync(connection, Ct);
         harness.State.AddFault(new SimFault { Kind = SimFaultKind.RateLimit, Target = SimFaultTarget.UemApi, RetryAfterSeconds = 1, Remaining = 1 });
@@ -275,7 +276,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_ServerErrors_ServerErrorWithActivityId()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         harness.State.AddFault(new SimFault { Kind = SimFaultKind.ServerError, Target = SimFaultTarget.UemApi, StatusCode = 503 });
 
         var failure = await FailureAsync(harness, harness.DemoConnection());
@@ -289,7 +290,7 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_MalformedJson_MalformedResponse()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         harness.State.AddFault(new SimFault { Kind = SimFaultKind.MalformedJson, Target = SimFaultTarget.UemApi });
 
         var failure = await FailureAsync(harness, harness.DemoConnection());
@@ -301,10 +302,8 @@ public sealed class UemDiagnosisTests
     [Fact]
     public async Task VerifyAsync_ConnectionRefused_ConnectivityConnectionRefused()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
-        var dead = await SimulatorProgram.StartAsync(cancellationToken: Ct);
-        var deadUrl = dead.TokenUrl("na");
-        await dead.DisposeAsync();
+        await using var harness = await IntegrationsTestPortal.StartAsync(new Dictionary<string, string?>([IntegrationsTestPortal.AllowLoopback]), cancellationToken: Ct);
+        var deadUrl = new Uri($"http://127.0.0.1:{PortalAppFactory.FreeLoopbackPort()}/regions/na/connect/token"); // nothing listens there
 
         var failure = await FailureAsync(harness, harness.DemoConnection() with { TokenUrl = deadUrl });
 

@@ -15,7 +15,7 @@ public sealed class UemTokenTests
     [InlineData(ClientAuthStyle.BasicHeader)]
     public async Task RequestToken_EitherClientAuthStyle_ReturnsBearerToken(ClientAuthStyle style)
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection(style);
 
         var token = await harness.Services.GetRequiredService<UemTokenClient>()
@@ -31,7 +31,7 @@ public sealed class UemTokenTests
     [InlineData(ClientAuthStyle.BasicHeader)]
     public async Task VerifyAsync_DemoTenantEitherAuthStyle_AllChecksPass(ClientAuthStyle style)
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
 
         var results = await harness.Verifier.VerifyAsync(harness.DemoConnection(style), new UemVerifyOptions(IncludeDeviceSearch: true, IncludeIntelligenceEula: true), Ct);
 
@@ -44,7 +44,7 @@ public sealed class UemTokenTests
     public async Task GetTokenAsync_RepeatedCalls_ReusesTokenUntilExpiryMinusSkew()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var harness = await IntegrationHarness.StartAsync(clock: clock, cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(clock: clock, cancellationToken: Ct);
         var connection = harness.DemoConnection();
 
         var first = await harness.Tokens.GetTokenAsync(connection, Ct);
@@ -66,7 +66,7 @@ public sealed class UemTokenTests
     public async Task GetTokenAsync_FiftyConcurrentCallers_OneTokenRequest()
     {
         // Generous attempt timeout: on a busy 2-core runner a timed-out attempt would be retried and counted.
-        await using var harness = await IntegrationHarness.StartAsync(new Dictionary<string, string?>
+        await using var harness = await IntegrationsTestPortal.StartAsync(new Dictionary<string, string?>
         {
             ["Integrations:Resilience:AttemptTimeoutSeconds"] = "10",
             ["Integrations:Resilience:TotalTimeoutSeconds"] = "20",
@@ -86,7 +86,7 @@ public sealed class UemTokenTests
     [Fact]
     public async Task ApiCall_TokenExpiredOnServer_RefreshesOnceAndRetries()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection();
         await harness.Api.GetSystemInfoAsync(connection, Ct);
 
@@ -101,7 +101,7 @@ public sealed class UemTokenTests
     [Fact]
     public async Task LockDeviceAsync_DemoDevice_Accepted202AndRecorded()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
 
         await harness.Api.LockDeviceAsync(harness.DemoConnection(), SimulatorDemo.AntivirusOffDeviceId, Ct);
 
@@ -114,7 +114,7 @@ public sealed class UemTokenTests
     [Fact]
     public async Task SearchGroups_V1AndV2_ReturnTheirOwnShapes()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
         var connection = harness.DemoConnection();
 
         var v1 = await harness.SearchLocationGroupsAsync(connection, SimulatorDemo.GroupId, Ct);
@@ -132,7 +132,7 @@ public sealed class UemTokenTests
     [Fact]
     public async Task GetApiKeysAsync_DemoGroup_ListsClientAndKey()
     {
-        await using var harness = await IntegrationHarness.StartAsync(cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(cancellationToken: Ct);
 
         var keys = await harness.Api.GetApiKeysAsync(harness.DemoConnection(), SimulatorDemo.OrganizationGroupUuid, Ct);
 
@@ -145,7 +145,7 @@ public sealed class UemTokenTests
     public async Task GetApiKeysAsync_AfterCalls_ReportsDailyUsageThatResetsNextDay()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero));
-        await using var harness = await IntegrationHarness.StartAsync(clock: clock, cancellationToken: Ct);
+        await using var harness = await IntegrationsTestPortal.StartAsync(clock: clock, cancellationToken: Ct);
         var connection = harness.DemoConnection();
         await harness.Api.GetSystemInfoAsync(connection, Ct);
 

@@ -11,7 +11,7 @@ namespace Portal.IntegrationTests.Integrations;
 /// </summary>
 public static class UemV1GroupSearch
 {
-    public static async Task<UemLocationGroupSearchResult> SearchLocationGroupsAsync(this IntegrationHarness harness, UemConnection connection, string groupId, CancellationToken cancellationToken)
+    public static async Task<UemLocationGroupSearchResult> SearchLocationGroupsAsync(this IntegrationsTestPortal harness, UemConnection connection, string groupId, CancellationToken cancellationToken)
     {
         var token = await harness.Tokens.GetTokenAsync(connection, cancellationToken);
         using var http = new HttpClient();

@@ -5,6 +5,7 @@ using Portal.Features.Audit;
 using Portal.Features.Regions;
 using Portal.Features.Tenants;
 using Portal.Features.Users;
+using Portal.IntegrationTests.Infrastructure;
 
 namespace Portal.IntegrationTests.Features.Tenants;
 
@@ -21,8 +22,8 @@ public sealed class RegionAddressTests
     [Fact]
     public async Task Admin_PointingBuiltInUatAtEvilHost_RefusedAndNothingSaved()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        await using var scope = host.ProviderFor(TenantsTestHost.Principal("u-admin", "ada", Roles.Admin)).CreateAsyncScope();
+        await using var host = await TenantsTestPortal.StartAsync();
+        await using var scope = host.Services.ScopeFor("ada", Roles.Admin);
         var regions = scope.ServiceProvider.GetRequiredService<RegionService>();
         var uat = (await regions.ListAsync(RegionProduct.Uem, Ct)).Single(r => r.Code == "uat");
         var edit = RegionEditModel.From(uat);
@@ -49,8 +50,8 @@ public sealed class RegionAddressTests
     [InlineData("https://uem.lab.example.com/steal", "/connect/token")]
     public async Task Admin_CustomRegionWithBadTokenUrl_RefusedAndNothingSaved(string tokenUrl, string expected)
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        await using var scope = host.ProviderFor(TenantsTestHost.Principal("u-admin", "ada", Roles.Admin)).CreateAsyncScope();
+        await using var host = await TenantsTestPortal.StartAsync();
+        await using var scope = host.Services.ScopeFor("ada", Roles.Admin);
         var regions = scope.ServiceProvider.GetRequiredService<RegionService>();
 
         var result = await regions.CreateCustomAsync(Custom("lab-bad", tokenUrl), Ct);
@@ -63,8 +64,8 @@ public sealed class RegionAddressTests
     [Fact]
     public async Task Admin_ValidCustomRegion_SavedAndAudited()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        await using var scope = host.ProviderFor(TenantsTestHost.Principal("u-admin", "ada", Roles.Admin)).CreateAsyncScope();
+        await using var host = await TenantsTestPortal.StartAsync();
+        await using var scope = host.Services.ScopeFor("ada", Roles.Admin);
 
         var result = await scope.ServiceProvider.GetRequiredService<RegionService>().CreateCustomAsync(Custom("lab-ok", "https://uem.lab.example.com/connect/token"), Ct);
 
@@ -78,9 +79,9 @@ public sealed class RegionAddressTests
     [InlineData(Roles.TeamLead)]
     public async Task NonAdmin_CreatingOrRepointingRegions_DeniedAndAudited(string role)
     {
-        await using var host = await TenantsTestHost.CreateAsync();
+        await using var host = await TenantsTestPortal.StartAsync();
         var uat = await host.RegionAsync(RegionProduct.Uem, "uat");
-        await using var scope = host.ProviderFor(TenantsTestHost.Principal("u-" + role, role.ToLowerInvariant(), role)).CreateAsyncScope();
+        await using var scope = host.Services.ScopeFor(role.ToLowerInvariant(), role);
         var regions = scope.ServiceProvider.GetRequiredService<RegionService>();
         var edit = RegionEditModel.From(uat);
         edit.TokenUrl = "https://evil.example.com/connect/token";
@@ -96,14 +97,14 @@ public sealed class RegionAddressTests
     [Fact]
     public async Task Helpdesk_TenantOnCustomRegion_CannotChooseItsOwnTokenUrlOrInternalHosts()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        await using (var adminScope = host.ProviderFor(TenantsTestHost.Principal("u-admin", "ada", Roles.Admin)).CreateAsyncScope())
+        await using var host = await TenantsTestPortal.StartAsync();
+        await using (var adminScope = host.Services.ScopeFor("ada", Roles.Admin))
         {
             (await adminScope.ServiceProvider.GetRequiredService<RegionService>().CreateCustomAsync(Custom("lab-t", "https://uem.lab.example.com/connect/token"), Ct)).Succeeded.ShouldBeTrue();
         }
 
         var lab = await host.RegionAsync(RegionProduct.Uem, "lab-t");
-        await using var scope = host.ProviderFor(TenantsTestHost.Principal("u-help", "helen", Roles.Helpdesk)).CreateAsyncScope();
+        await using var scope = host.Services.ScopeFor("helen", Roles.Helpdesk);
         var tenants = scope.ServiceProvider.GetRequiredService<TenantService>();
         var model = new TenantEditModel
         {

@@ -1,10 +1,10 @@
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Audit;
 using Portal.Features.Regions;
 using Portal.Features.Tenants;
 using Portal.Features.Users;
+using Portal.IntegrationTests.Infrastructure;
 
 namespace Portal.IntegrationTests.Features.Tenants;
 
@@ -13,9 +13,7 @@ public sealed class TenantPersistenceTests
     private const string ClientSecret = "Sup3rSecret-ClientValue-XYZ987";
     private const string ApiKey = "ApiKey-Plain-Text-6543210";
 
-    private static readonly System.Security.Claims.ClaimsPrincipal Helpdesk = TenantsTestHost.Principal("u-help", "helen", Roles.Helpdesk);
-
-    private static async Task<TenantEditModel> ModelAsync(TenantsTestHost host, string name = "Contoso", string tags = "contoso")
+    private static async Task<TenantEditModel> ModelAsync(TenantsTestPortal host, string name = "Contoso", string tags = "contoso")
     {
         var na = await host.RegionAsync(RegionProduct.Uem, "na");
         return new TenantEditModel
@@ -31,17 +29,16 @@ public sealed class TenantPersistenceTests
         };
     }
 
-    private static async Task<int> CreateAsync(ServiceProvider provider, TenantEditModel model)
+    private static async Task<int> CreateAsync(TenantsTestPortal host, TenantEditModel model, string userName = "helen", string role = Roles.Helpdesk)
     {
-        await using var scope = provider.CreateAsyncScope();
+        await using var scope = host.Services.ScopeFor(userName, role);
         var result = await scope.ServiceProvider.GetRequiredService<TenantService>().CreateAsync(model, Xunit.TestContext.Current.CancellationToken);
         result.Status.ShouldBe(TenantSaveStatus.Saved, string.Join("; ", result.Errors.SelectMany(e => e.Value)));
         return result.Id!.Value;
     }
 
-    private static bool FileContains(string path, string text)
+    private static bool AtRestContains(byte[] bytes, string text)
     {
-        var bytes = File.ReadAllBytes(path);
         return Contains(bytes, Encoding.UTF8.GetBytes(text)) || Contains(bytes, Encoding.Unicode.GetBytes(text));
 
         static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
@@ -50,26 +47,24 @@ public sealed class TenantPersistenceTests
     [Fact]
     public async Task CreateAsync_SecretsStoredEncrypted_NotInDatabaseFile()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        var provider = host.ProviderFor(Helpdesk);
-        var result = await CreateWithResultAsync(provider, await ModelAsync(host));
+        await using var host = await TenantsTestPortal.StartAsync();
+        var result = await CreateWithResultAsync(host, await ModelAsync(host));
         result.Warnings.ShouldHaveSingleItem().ShouldContain("OAuth client secret"); // the pasted whitespace was trimmed and reported
 
-        await using (var scope = provider.CreateAsyncScope())
+        await using (var scope = host.Services.ScopeFor("helen", Roles.Helpdesk))
         {
             var details = await scope.ServiceProvider.GetRequiredService<TenantService>().GetAsync(result.Id!.Value, Xunit.TestContext.Current.CancellationToken);
             var status = details!.Secrets.Single(s => s.Kind == TenantSecretKind.UemClientSecret);
-            status.Fingerprint.ShouldBe(provider.GetRequiredService<SecretFingerprints>().Of(ClientSecret));
+            status.Fingerprint.ShouldBe(host.Services.GetRequiredService<SecretFingerprints>().Of(ClientSecret));
             status.SetBy.ShouldBe("helen");
             status.IsReadable.ShouldBeTrue();
             details.Model.NewUemClientSecret.ShouldBeNull(); // never sent back to the page
         }
 
-        await provider.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        FileContains(host.DatabasePath, "client-0123456789").ShouldBeTrue(); // proves the search works on this file
-        FileContains(host.DatabasePath, ClientSecret).ShouldBeFalse();
-        FileContains(host.DatabasePath, ApiKey).ShouldBeFalse();
+        var atRest = await host.DatabaseAtRestAsync(); // the SQLite file and its journal, or every PostgreSQL row
+        AtRestContains(atRest, "client-0123456789").ShouldBeTrue(); // proves the search works on this database
+        AtRestContains(atRest, ClientSecret).ShouldBeFalse();
+        AtRestContains(atRest, ApiKey).ShouldBeFalse();
         host.Audit.Events.ShouldContain(e => e.Action == "tenant.create" && e.Outcome == AuditOutcome.Success);
         host.Audit.Events.SelectMany(e => e.Details!.Values).ShouldNotContain(v => v != null && (v.Contains(ClientSecret, StringComparison.Ordinal) || v.Contains(ApiKey, StringComparison.Ordinal)));
     }
@@ -77,13 +72,11 @@ public sealed class TenantPersistenceTests
     [Fact]
     public async Task GetForApiCallAsync_RestartedProviderSameKeyRing_Decrypts()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        var first = host.ProviderFor(Helpdesk);
-        var id = await CreateAsync(first, await ModelAsync(host));
-        await first.DisposeAsync();
+        await using var host = await TenantsTestPortal.StartAsync();
+        var id = await CreateAsync(host, await ModelAsync(host));
 
-        var restarted = host.ProviderFor(Helpdesk);
-        await using var scope = restarted.CreateAsyncScope();
+        await using var restarted = await host.RestartAsync();
+        await using var scope = restarted.Services.ScopeFor("helen", Roles.Helpdesk);
         var credentials = await scope.ServiceProvider.GetRequiredService<TenantSecretsService>().GetForApiCallAsync(id, "test", Xunit.TestContext.Current.CancellationToken);
 
         credentials.ShouldNotBeNull();
@@ -97,18 +90,18 @@ public sealed class TenantPersistenceTests
         // Background jobs (no signed-in user) read the same values; the use is audited with fingerprints only.
         var job = await scope.ServiceProvider.GetRequiredService<TenantSecretsService>().GetForBackgroundJobAsync(id, "health-check", Xunit.TestContext.Current.CancellationToken);
         job!.UemApiKey!.Reveal().ShouldBe(ApiKey);
-        host.Audit.Events.Where(e => e.Action == "tenant.secrets.use").Select(e => e.Details!["user"]).ShouldBe(["helen", "system:health-check"]);
-        host.Audit.Events.Single(e => e.Details!["user"] == "helen" && e.Action == "tenant.secrets.use").Details!["fingerprints"]!.ShouldContain(restarted.GetRequiredService<SecretFingerprints>().Of(ClientSecret)); // the key survives a restart
+        restarted.Audit.Events.Where(e => e.Action == "tenant.secrets.use").Select(e => e.Details!["user"]).ShouldBe(["helen", "system:health-check"]); // both portals' events
+        restarted.Audit.Events.Single(e => e.Details!["user"] == "helen" && e.Action == "tenant.secrets.use").Details!["fingerprints"]!.ShouldContain(restarted.Services.GetRequiredService<SecretFingerprints>().Of(ClientSecret)); // the key survives a restart
     }
 
     [Fact]
     public async Task GetForApiCallAsync_WrongKeyRing_AsksToReEnterInsteadOfCrashing()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        var id = await CreateAsync(host.ProviderFor(Helpdesk), await ModelAsync(host));
+        await using var host = await TenantsTestPortal.StartAsync();
+        var id = await CreateAsync(host, await ModelAsync(host));
 
-        var otherKeys = host.ProviderFor(Helpdesk, Path.Combine(host.Folder, "other-keys"));
-        await using (var scope = otherKeys.CreateAsyncScope())
+        await host.LoseKeyRingOfSecretsAsync(id);
+        await using (var scope = host.Services.ScopeFor("helen", Roles.Helpdesk))
         {
             var credentials = await scope.ServiceProvider.GetRequiredService<TenantSecretsService>().GetForApiCallAsync(id, "test", Xunit.TestContext.Current.CancellationToken);
             credentials.ShouldNotBeNull();
@@ -130,7 +123,7 @@ public sealed class TenantPersistenceTests
             (await tenants.UpdateAsync(id, model, Xunit.TestContext.Current.CancellationToken)).Status.ShouldBe(TenantSaveStatus.Saved);
         }
 
-        await using (var scope = otherKeys.CreateAsyncScope())
+        await using (var scope = host.Services.ScopeFor("helen", Roles.Helpdesk))
         {
             var credentials = await scope.ServiceProvider.GetRequiredService<TenantSecretsService>().GetForApiCallAsync(id, "test", Xunit.TestContext.Current.CancellationToken);
             credentials!.SecretsReadable.ShouldBeTrue();
@@ -141,14 +134,12 @@ public sealed class TenantPersistenceTests
     [Fact]
     public async Task UpdateAsync_TwoEditors_SecondGetsConflictWithChangedFields()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        var alice = host.ProviderFor(TenantsTestHost.Principal("u-a", "alice", Roles.Helpdesk));
-        var bob = host.ProviderFor(TenantsTestHost.Principal("u-b", "bob", Roles.Admin));
-        var id = await CreateAsync(alice, await ModelAsync(host));
+        await using var host = await TenantsTestPortal.StartAsync();
+        var id = await CreateAsync(host, await ModelAsync(host), "alice", Roles.Helpdesk);
         var ct = Xunit.TestContext.Current.CancellationToken;
 
-        await using var aliceScope = alice.CreateAsyncScope();
-        await using var bobScope = bob.CreateAsyncScope();
+        await using var aliceScope = host.Services.ScopeFor("alice", Roles.Helpdesk);
+        await using var bobScope = host.Services.ScopeFor("bob", Roles.Admin);
         var aliceService = aliceScope.ServiceProvider.GetRequiredService<TenantService>();
         var bobService = bobScope.ServiceProvider.GetRequiredService<TenantService>();
         var aliceEdit = (await aliceService.GetAsync(id, ct))!.Model;
@@ -176,11 +167,10 @@ public sealed class TenantPersistenceTests
     [Fact]
     public async Task CreateAsync_DuplicateNameIgnoringCase_RejectedWithFieldMessage()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        var provider = host.ProviderFor(Helpdesk);
-        await CreateAsync(provider, await ModelAsync(host, "Contoso"));
+        await using var host = await TenantsTestPortal.StartAsync();
+        await CreateAsync(host, await ModelAsync(host, "Contoso"));
 
-        await using var scope = provider.CreateAsyncScope();
+        await using var scope = host.Services.ScopeFor("helen", Roles.Helpdesk);
         var tenants = scope.ServiceProvider.GetRequiredService<TenantService>();
         var result = await tenants.CreateAsync(await ModelAsync(host, "CONTOSO "), Xunit.TestContext.Current.CancellationToken);
 
@@ -192,8 +182,8 @@ public sealed class TenantPersistenceTests
     [Fact]
     public async Task CreateAsync_InvalidModel_NothingSaved()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        await using var scope = host.ProviderFor(Helpdesk).CreateAsyncScope();
+        await using var host = await TenantsTestPortal.StartAsync();
+        await using var scope = host.Services.ScopeFor("helen", Roles.Helpdesk);
         var tenants = scope.ServiceProvider.GetRequiredService<TenantService>();
         var model = await ModelAsync(host);
         model.UemConsoleUrl = "http://cn1234.awmdm.com";
@@ -208,10 +198,9 @@ public sealed class TenantPersistenceTests
     [Fact]
     public async Task ArchiveAndRestore_MovesTenantBetweenFilters()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        var provider = host.ProviderFor(Helpdesk);
-        var id = await CreateAsync(provider, await ModelAsync(host));
-        await using var scope = provider.CreateAsyncScope();
+        await using var host = await TenantsTestPortal.StartAsync();
+        var id = await CreateAsync(host, await ModelAsync(host));
+        await using var scope = host.Services.ScopeFor("helen", Roles.Helpdesk);
         var tenants = scope.ServiceProvider.GetRequiredService<TenantService>();
         var ct = Xunit.TestContext.Current.CancellationToken;
 
@@ -226,14 +215,13 @@ public sealed class TenantPersistenceTests
     [Fact]
     public async Task QueryAsync_SearchSortPageAndFilters()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        var provider = host.ProviderFor(Helpdesk);
+        await using var host = await TenantsTestPortal.StartAsync();
         foreach (var (name, tags) in new[] { ("Alpha", "retail"), ("Bravo", "retail, bank"), ("Charlie", "bank") })
         {
-            await CreateAsync(provider, await ModelAsync(host, name, tags));
+            await CreateAsync(host, await ModelAsync(host, name, tags));
         }
 
-        await using var scope = provider.CreateAsyncScope();
+        await using var scope = host.Services.ScopeFor("helen", Roles.Helpdesk);
         var tenants = scope.ServiceProvider.GetRequiredService<TenantService>();
         var ct = Xunit.TestContext.Current.CancellationToken;
 
@@ -248,17 +236,17 @@ public sealed class TenantPersistenceTests
     [Fact]
     public async Task CreateAsync_Auditor_RefusedAndAudited()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        await using var scope = host.ProviderFor(TenantsTestHost.Principal("u-aud", "audrey", Roles.Auditor)).CreateAsyncScope();
+        await using var host = await TenantsTestPortal.StartAsync();
+        await using var scope = host.Services.ScopeFor("audrey", Roles.Auditor);
         var tenants = scope.ServiceProvider.GetRequiredService<TenantService>();
 
         await Should.ThrowAsync<PortalAccessDeniedException>(() => tenants.CreateAsync(new TenantEditModel(), Xunit.TestContext.Current.CancellationToken));
         host.Audit.Events.ShouldContain(e => e.Action == "tenant.create" && e.Outcome == AuditOutcome.Denied);
     }
 
-    private static async Task<TenantSaveResult> CreateWithResultAsync(ServiceProvider provider, TenantEditModel model)
+    private static async Task<TenantSaveResult> CreateWithResultAsync(TenantsTestPortal host, TenantEditModel model)
     {
-        await using var scope = provider.CreateAsyncScope();
+        await using var scope = host.Services.ScopeFor("helen", Roles.Helpdesk);
         return await scope.ServiceProvider.GetRequiredService<TenantService>().CreateAsync(model, Xunit.TestContext.Current.CancellationToken);
     }
 }

@@ -4,6 +4,7 @@ using Portal.Features.Audit;
 using Portal.Features.Regions;
 using Portal.Features.Tenants;
 using Portal.Features.Users;
+using Portal.IntegrationTests.Infrastructure;
 
 namespace Portal.IntegrationTests.Features.Tenants;
 
@@ -12,23 +13,21 @@ public sealed class TenantScopeTests
     [Fact]
     public async Task ScopedHelpdesk_OpeningOrEditingOtherCustomersTenantById_RefusedAndLogged()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
+        await using var host = await TenantsTestPortal.StartAsync();
         var ct = Xunit.TestContext.Current.CancellationToken;
-        await host.AddUserAsync("u-help", "helen");
-        var admin = host.ProviderFor(TenantsTestHost.Principal("u-admin", "ada", Roles.Admin));
+        var helenId = await host.AddUserAsync("helen");
         var na = await host.RegionAsync(RegionProduct.Uem, "na");
         int contosoId, fabrikamId;
-        await using (var scope = admin.CreateAsyncScope())
+        await using (var scope = host.Services.ScopeFor("ada", Roles.Admin))
         {
             var tenants = scope.ServiceProvider.GetRequiredService<TenantService>();
             contosoId = (await tenants.CreateAsync(Model("Contoso", "contoso", na.Id), ct)).Id!.Value;
             fabrikamId = (await tenants.CreateAsync(Model("Fabrikam", "fabrikam", na.Id), ct)).Id!.Value;
-            var scopeResult = await scope.ServiceProvider.GetRequiredService<TenantScopeAdminService>().SetAsync("u-help", ["Fabrikam"], ct);
+            var scopeResult = await scope.ServiceProvider.GetRequiredService<TenantScopeAdminService>().SetAsync(helenId, ["Fabrikam"], ct);
             scopeResult.Succeeded.ShouldBeTrue();
         }
 
-        var helpdesk = host.ProviderFor(TenantsTestHost.Principal("u-help", "helen", Roles.Helpdesk));
-        await using (var scope = helpdesk.CreateAsyncScope())
+        await using (var scope = host.Services.ScopeFor("helen", Roles.Helpdesk))
         {
             var tenants = scope.ServiceProvider.GetRequiredService<TenantService>();
             (await tenants.QueryAsync(new TenantQuery(), ct)).Items.Select(i => i.DisplayName).ShouldBe(["Fabrikam"]);
@@ -50,7 +49,7 @@ public sealed class TenantScopeTests
         host.Audit.Events.ShouldContain(e => e.Action == "user.tenant-scope.set" && e.Details!["tags"] == "fabrikam");
         host.Logs.Entries.ShouldContain(l => l.Level == LogLevel.Warning && l.Message.Contains("Tenant scope refused", StringComparison.Ordinal) && l.Message.Contains("helen", StringComparison.Ordinal));
 
-        await using (var scope = admin.CreateAsyncScope())
+        await using (var scope = host.Services.ScopeFor("ada", Roles.Admin))
         {
             var stored = await scope.ServiceProvider.GetRequiredService<TenantService>().GetAsync(contosoId, ct);
             stored!.Model.DisplayName.ShouldBe("Contoso");
@@ -61,27 +60,26 @@ public sealed class TenantScopeTests
     [Fact]
     public async Task UserWithoutScope_SeesAllTenants()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
+        await using var host = await TenantsTestPortal.StartAsync();
         var ct = Xunit.TestContext.Current.CancellationToken;
         var na = await host.RegionAsync(RegionProduct.Uem, "na");
-        await using (var scope = host.ProviderFor(TenantsTestHost.Principal("u-admin", "ada", Roles.Admin)).CreateAsyncScope())
+        await using (var scope = host.Services.ScopeFor("ada", Roles.Admin))
         {
             var tenants = scope.ServiceProvider.GetRequiredService<TenantService>();
             await tenants.CreateAsync(Model("Contoso", "contoso", na.Id), ct);
             await tenants.CreateAsync(Model("Untagged", "", na.Id), ct);
         }
 
-        await using var lead = host.ProviderFor(TenantsTestHost.Principal("u-lead", "lee", Roles.TeamLead)).CreateAsyncScope();
+        await using var lead = host.Services.ScopeFor("lee", Roles.TeamLead);
         (await lead.ServiceProvider.GetRequiredService<TenantService>().QueryAsync(new TenantQuery(), ct)).TotalCount.ShouldBe(2);
     }
 
     [Fact]
     public async Task RegionSeeder_IsIdempotentAndKeepsAdminEdits()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
+        await using var host = await TenantsTestPortal.StartAsync();
         var ct = Xunit.TestContext.Current.CancellationToken;
-        var admin = host.ProviderFor(TenantsTestHost.Principal("u-admin", "ada", Roles.Admin));
-        await using var scope = admin.CreateAsyncScope();
+        await using var scope = host.Services.ScopeFor("ada", Roles.Admin);
         var regions = scope.ServiceProvider.GetRequiredService<RegionService>();
         (await regions.ListAsync(null, ct)).Count.ShouldBe(RegionSeedData.All.Count);
 
@@ -98,15 +96,15 @@ public sealed class TenantScopeTests
         var all = await regions.ListAsync(null, ct);
         all.Count.ShouldBe(RegionSeedData.All.Count);
         all.Single(r => r.Id == na.Id).CountriesServed.ShouldBe("United States only");
-        all.Single(r => r.Product == RegionProduct.Uem && r.Code == "sim").TokenUrl.ShouldBe("http://localhost:5080/simulator/connect/token");
+        all.Single(r => r.Product == RegionProduct.Uem && r.Code == "sim").TokenUrl.ShouldBe(new Uri(host.BaseAddress, "simulator/connect/token").ToString()); // this portal's own simulator
         host.Audit.Events.ShouldContain(e => e.Action == "region.update" && e.Outcome == AuditOutcome.Success);
     }
 
     [Fact]
     public async Task RegionService_CustomRegionByHelpdesk_RefusedAndAudited()
     {
-        await using var host = await TenantsTestHost.CreateAsync();
-        await using var scope = host.ProviderFor(TenantsTestHost.Principal("u-help", "helen", Roles.Helpdesk)).CreateAsyncScope();
+        await using var host = await TenantsTestPortal.StartAsync();
+        await using var scope = host.Services.ScopeFor("helen", Roles.Helpdesk);
         var regions = scope.ServiceProvider.GetRequiredService<RegionService>();
 
         await Should.ThrowAsync<PortalAccessDeniedException>(() => regions.CreateCustomAsync(new RegionEditModel { Code = "x1" }, Xunit.TestContext.Current.CancellationToken));
