@@ -100,7 +100,7 @@ public sealed class LocalSignInOptions
 }
 
 /// <summary>Rules that need the environment: plain http only for a loopback provider in Development or demo mode; local sign-in off needs SSO and a break-glass admin.</summary>
-public sealed class SingleSignOnOptionsValidator(IHostEnvironment environment, IConfiguration configuration, IOptions<OidcOptions> oidc)
+public sealed class SingleSignOnOptionsValidator(IHostEnvironment environment, IConfiguration configuration)
     : IValidateOptions<OidcOptions>, IValidateOptions<LocalSignInOptions>
 {
     public ValidateOptionsResult Validate(string? name, OidcOptions options)
@@ -127,7 +127,8 @@ public sealed class SingleSignOnOptionsValidator(IHostEnvironment environment, I
             return ValidateOptionsResult.Success;
         }
 
-        if (!oidc.Value.Enabled)
+        // From configuration, not IOptions<OidcOptions>: that would make the two validators depend on each other.
+        if (string.IsNullOrWhiteSpace(configuration[$"{OidcOptions.SectionName}:{nameof(OidcOptions.Authority)}"]))
         {
             return ValidateOptionsResult.Fail($"{LocalSignInOptions.SectionName}:Enabled is false but single sign-on is not configured ({OidcOptions.SectionName}:Authority is empty), so nobody could sign in. Configure {OidcOptions.SectionName} or turn local sign-in on.");
         }
