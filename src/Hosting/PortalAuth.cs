@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Portal.Data;
+using Portal.Features.SingleSignOn;
 using Portal.Features.Users;
 
 namespace Portal.Hosting;
@@ -48,6 +49,7 @@ public static class PortalAuth
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         builder.AddPortalKeyRing();
+        builder.AddPortalOidc();
         return builder;
     }
 

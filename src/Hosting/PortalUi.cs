@@ -4,6 +4,7 @@ using Portal.Components;
 using Portal.Features.Audit;
 using Portal.Features.Evidence;
 using Portal.Features.Setup;
+using Portal.Features.SingleSignOn;
 using Portal.Features.Status;
 using Portal.Features.Users;
 
@@ -56,6 +57,7 @@ public static class PortalUi
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapSingleSignOnEndpoints();
         app.MapAuditEndpoints();
         app.MapRunbookEndpoints();
         app.MapEvidenceEndpoints();

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Portal.Data;
+using Microsoft.Extensions.Options;
 using Portal.Features.Audit;
+using Portal.Features.SingleSignOn;
 
 namespace Portal.Features.Users;
 
@@ -11,6 +13,9 @@ public enum SignInOutcome
     MustChangePassword,
     Failed,
     LockedOut,
+
+    /// <summary>Local password sign-in is off (<c>Auth:LocalSignIn:Enabled=false</c>) and this is not the break-glass admin.</summary>
+    LocalSignInOff,
 }
 
 /// <summary>Sign-in, sign-out and password change for the static account pages.</summary>
@@ -19,11 +24,23 @@ public sealed class SignInService(
     UserManager<PortalUser> users,
     TimeProvider clock,
     IAuditSink audit,
-    ILogger<SignInService> logger)
+    ILogger<SignInService> logger,
+    IOptions<LocalSignInOptions> localSignIn)
 {
     public async Task<SignInOutcome> SignInAsync(string userName, string password)
     {
         var name = userName.Trim();
+        if (!localSignIn.Value.AllowsPasswordSignIn(name))
+        {
+            // The typed name is not recorded: people type passwords into the user-name field.
+            logger.LogWarning("Password sign-in refused: local sign-in is off and the name is not the break-glass admin");
+            await audit.WriteAsync(new AuditEvent(AuditActions.SignInFailed, AuditOutcome.Denied, Details: new Dictionary<string, string?>
+            {
+                ["reason"] = "password sign-in is off (Auth:LocalSignIn:Enabled=false)",
+            }) { ActorOverride = "anonymous" });
+            return SignInOutcome.LocalSignInOff;
+        }
+
         var result = await signInManager.PasswordSignInAsync(name, password, isPersistent: false, lockoutOnFailure: true);
         if (result.IsLockedOut)
         {
