@@ -115,6 +115,42 @@ public sealed class AutomationProofTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Console_AuditorOrHelpdeskOutsideTheTenantsScope_IsRefusedAndNothingIsSent()
+    {
+        var (snapshot, client) = await AtIntelligenceStepAsync();
+        var tokenCalls = Simulator.CountRequests("/connect/token");
+        var samId = ActingUser.UserIdOf("sam");
+        await using (var db = await _portal.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Data.PortalDbContext>>().CreateDbContextAsync(Ct))
+        {
+            db.Users.Add(new Portal.Data.PortalUser { Id = samId, UserName = "sam", NormalizedUserName = "SAM", DisplayName = "sam", SecurityStamp = Guid.NewGuid().ToString() });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await using (var admin = _portal.Services.ScopeFor("ada", Roles.Admin))
+        {
+            (await admin.ServiceProvider.GetRequiredService<TenantScopeAdminService>().SetAsync(samId, ["fabrikam"], Ct)).Succeeded.ShouldBeTrue();
+        }
+
+        var form = new IntelligenceIntegrationForm(snapshot.UemApiUrl, snapshot.UemTokenUrl, client.ClientId, client.ClientSecret, null);
+        await using (var sam = _portal.Services.ScopeFor("sam", Roles.Helpdesk))
+        {
+            var outside = await sam.ServiceProvider.GetRequiredService<SimulatedIntelligenceConsole>().AuthoriseAsync(_tenantId, form, Ct);
+            outside.Succeeded.ShouldBeFalse();
+            outside.Message.ShouldContain("in your scope");
+            (await sam.ServiceProvider.GetRequiredService<SimulatedIntelligenceConsole>().RunAsync(_tenantId, new IntelligenceAutomation("x", SimulatorConsole.TestDeviceSerial), Ct)).Succeeded.ShouldBeFalse();
+        }
+
+        await using (var auditor = _portal.Services.ScopeFor("aud", Roles.Auditor))
+        {
+            await Should.ThrowAsync<PortalAccessDeniedException>(() => auditor.ServiceProvider.GetRequiredService<SimulatedIntelligenceConsole>().AuthoriseAsync(_tenantId, form, Ct));
+        }
+
+        Simulator.CountRequests("/connect/token").ShouldBe(tokenCalls);
+        Simulator.Commands(SimulatorDemo.TenantHostKey).ShouldBeEmpty();
+        await NotAuthorisedAsync();
+    }
+
+    [Fact]
     public async Task Run_AfterAuthorising_LocksTheTestDeviceAsTheAuthorisedClient()
     {
         var (snapshot, client) = await AtIntelligenceStepAsync();
