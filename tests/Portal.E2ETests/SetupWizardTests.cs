@@ -86,6 +86,12 @@ public sealed class SetupWizardTests(BrowserPortal portal)
         await page.GetByRole(AriaRole.Button, new() { Name = "Watch for the automation's Lock" }).ClickAsync();
 
         await ExpectStepAsync(page, "Summary");
+        // Step 6 shows who sent the Lock and when, from UEM's event log.
+        await page.GetByText("6. Prove it with an automation").ClickAsync();
+        await page.GetByTestId("step-panel").GetByText($"sent by {clientId}").WaitForAsync();
+        await SnapAsync(page, "automation-proven");
+        await page.GetByText("7. Summary").ClickAsync();
+        await ExpectStepAsync(page, "Summary");
         await page.GetByRole(AriaRole.Button, new() { Name = "Finish: mark the connection as set up" }).ClickAsync();
         await page.GetByText("Finished ").First.WaitForAsync();
         await SnapAsync(page, "finished");
