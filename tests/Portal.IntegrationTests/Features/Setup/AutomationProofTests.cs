@@ -208,6 +208,13 @@ public sealed class AutomationProofTests : IAsyncLifetime
         line.Summary.ShouldContain(client.ClientId);
         line.Summary.ShouldContain(" UTC");
         outcome.Snapshot.Run[SetupStep.ProveAutomation].EvidenceJson!.ShouldContain(client.ClientId);
+        // The proven step keeps its evidence: the portal's own Lock is no longer offered there.
+        await using var scope = Helpdesk();
+        var done = outcome.Snapshot.Run;
+        var lateLock = await scope.ServiceProvider.GetRequiredService<SetupService>().LockTestDeviceAsync(done.Id, done.Version, SimulatorConsole.TestDeviceSerial, SimulatorConsole.TestDeviceSerial, Ct);
+        lateLock.Succeeded.ShouldBeFalse();
+        Simulator.Commands(SimulatorDemo.TenantHostKey).Count(c => c.Command == "Lock").ShouldBe(1);
+        lateLock.Snapshot!.Run![SetupStep.ProveAutomation].EvidenceJson!.ShouldContain(client.ClientId);
     }
 
     [Fact]

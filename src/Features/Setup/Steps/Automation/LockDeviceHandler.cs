@@ -38,6 +38,12 @@ public sealed class LockDeviceHandler(ISetupVerifier verifier) : SetupStepHandle
         }
 
         var record = context.Run[SetupStep.ProveAutomation];
+        if (record.IsDone)
+        {
+            // Its evidence is the automation's Lock now; a permission check belongs to an open step.
+            return StepDecision.Refuse("This step is already done: the automation's Lock was seen. The portal's own Lock is only a check while the step is open.");
+        }
+
         if (LockClaim.Read(record) is { } earlier)
         {
             var when = $"{earlier.Serial} by {earlier.By} at {earlier.Utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC";
