@@ -58,6 +58,8 @@ public static class SimulatorDemo
         demo.Devices.Add(new(AntivirusOffDeviceId, new Guid("d0000002-0000-4000-8000-000000000002"), "C02DEMO0002", "Bob's laptop", "WinRT", "Latitude 7440", "bob", OrganizationGroupId, "NonCompliant", "NotRunning", seenAt));
         demo.Devices.Add(new(10003, new Guid("d0000003-0000-4000-8000-000000000003"), "C02DEMO0003", "Carol's MacBook", "AppleOsX", "MacBook Pro", "carol", ChildOrganizationGroupId, "Compliant", "Pass", seenAt));
         demo.Devices.Add(new(10004, new Guid("d0000004-0000-4000-8000-000000000004"), "C02DEMO0004", "Dan's desktop", "WinRT", "OptiPlex 7010", "dan", ChildOrganizationGroupId, "NonCompliant", "NotRunning", seenAt));
+        // An old Lock sent from the console by an administrator: step 6 must not take it for the automation's.
+        demo.EventLog.Add(new(AntivirusOffDeviceId, seenAt, "Information", "Console", SimulatorState.DeviceEventName("Lock"), "sysadmin"));
         state.AddTenant(demo);
 
         var emea = new SimTenant(EmeaTenantHostKey, EmeaRegion, "Demo Europe");

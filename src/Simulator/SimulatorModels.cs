@@ -69,6 +69,14 @@ public sealed record SimDevice(int Id, Guid Uuid, string SerialNumber, string Fr
 
 public sealed record SimCommand(int DeviceId, string Command, string ClientId, DateTimeOffset At);
 
+/// <summary>
+/// One entry of a device's event log (<c>GET /API/mdm/devices/{id}/eventlog</c>, DeviceEventLogEntry). For a command
+/// sent with an OAuth token the simulator records <see cref="AdminAccount"/> as the OAuth client's ID: UEM does not
+/// document what it shows for OAuth clients (an admin user's name for console and basic-auth actions), so this is the
+/// simulator's choice, and the portal's step 6 matches on it.
+/// </summary>
+public sealed record SimDeviceEvent(int DeviceId, DateTimeOffset At, string Severity, string Source, string Event, string AdminAccount);
+
 /// <summary>A simulated UEM tenant reachable at <c>/tenants/{HostKey}/API</c> (the demo tenant also at <c>/API</c>).</summary>
 public sealed class SimTenant(string hostKey, string regionCode, string name)
 {
@@ -81,6 +89,7 @@ public sealed class SimTenant(string hostKey, string regionCode, string name)
     public List<SimApiKey> ApiKeys { get; } = [];
     public List<SimDevice> Devices { get; } = [];
     public List<SimCommand> CommandLog { get; } = [];
+    public List<SimDeviceEvent> EventLog { get; } = [];
     public HashSet<Guid> EulaAcceptedBy { get; } = [];
 
     /// <summary>Daily usage per REST API key, counted when a call carries it as aw-tenant-code.</summary>

@@ -319,6 +319,43 @@ public sealed class SimulatorState
             {
                 tenant.CommandLog.RemoveRange(0, excess); // the oldest go first
             }
+
+            // Like UEM, the command also shows in the device's event log, under the account that sent it.
+            AddDeviceEventLocked(tenant, new SimDeviceEvent(command.DeviceId, command.At, "Information", "Console", DeviceEventName(command.Command), command.ClientId));
+        }
+    }
+
+    /// <summary>Event name of a device command in the event log ("Lock" → "Lock Device Requested"). UEM's exact wording is not documented.</summary>
+    public static string DeviceEventName(string command) =>
+        string.Equals(command, "Lock", StringComparison.OrdinalIgnoreCase) ? "Lock Device Requested" : command + " Requested";
+
+    public void AddDeviceEvent(string tenantHostKey, SimDeviceEvent entry)
+    {
+        lock (_gate)
+        {
+            var tenant = _tenants.GetValueOrDefault(tenantHostKey) ?? throw new KeyNotFoundException($"Unknown tenant '{tenantHostKey}'.");
+            AddDeviceEventLocked(tenant, entry);
+        }
+    }
+
+    private void AddDeviceEventLocked(SimTenant tenant, SimDeviceEvent entry)
+    {
+        tenant.EventLog.Add(entry);
+        var excess = tenant.EventLog.Count - Limits.MaxCommandsPerTenant;
+        if (excess > 0)
+        {
+            tenant.EventLog.RemoveRange(0, excess);
+        }
+    }
+
+    /// <summary>A device's event log, newest first.</summary>
+    public IReadOnlyList<SimDeviceEvent> DeviceEvents(string tenantHostKey, int deviceId)
+    {
+        lock (_gate)
+        {
+            return _tenants.TryGetValue(tenantHostKey, out var tenant)
+                ? [.. tenant.EventLog.Where(e => e.DeviceId == deviceId).OrderByDescending(e => e.At)]
+                : [];
         }
     }
 

@@ -53,15 +53,44 @@ public sealed class SetupWizardTests(BrowserPortal portal)
 
         await ExpectStepAsync(page, "Authorise in Intelligence");
         (await page.GetByTestId("intelligence-token-url").InnerTextAsync()).ShouldContain("/simulator/");
-        await page.GetByLabel("Intelligence shows the integration as Authorised (green tick)").CheckAsync();
+        // Intelligence's half, in the simulated Intelligence console: the user pastes the runbook's values by hand.
+        var intelligence = await page.RunAndWaitForPopupAsync(() => page.GetByTestId("open-simulated-intelligence").ClickAsync());
+        await BrowserPortal.WaitForInteractiveAsync(intelligence);
+        await intelligence.GetByLabel("API URL", new() { Exact = true }).FillAsync(await page.GetByTestId("intelligence-api-url").InnerTextAsync());
+        await intelligence.GetByLabel("Token URL", new() { Exact = true }).FillAsync(await page.GetByTestId("intelligence-token-url").InnerTextAsync());
+        await intelligence.GetByLabel("Client ID", new() { Exact = true }).FillAsync(await page.GetByTestId("intelligence-client-id").InnerTextAsync());
+        await intelligence.GetByLabel("Client Secret", new() { Exact = true }).FillAsync(secret);
+        await SnapAsync(intelligence, "intelligence-form");
+        await intelligence.GetByRole(AriaRole.Button, new() { Name = "Authorise" }).ClickAsync();
+        await intelligence.GetByTestId("intelligence-status").GetByText("Authorised").WaitForAsync();
+        (await intelligence.GetByTestId("intelligence-status").InnerTextAsync()).ShouldContain(clientId);
+        await ShellTests.AssertNoSeriousViolationsAsync(intelligence, "Simulated Intelligence: integration");
+        await SnapAsync(intelligence, "intelligence-authorised");
+        await page.GetByLabel("I saw Intelligence show the integration as Authorised (green tick)").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm", Exact = true }).ClickAsync();
 
         await ExpectStepAsync(page, "Prove it with an automation");
+        (await page.GetByRole(AriaRole.Button, new() { Name = "The automation locked the device" }).CountAsync()).ShouldBe(0);
         var serial = await page.GetByTestId("sim-device-serial").InnerTextAsync();
-        await page.GetByLabel("Test device serial number").FillAsync(serial);
-        await page.GetByLabel("Type the serial number again to confirm").FillAsync(serial);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Lock the test device" }).ClickAsync();
+        await intelligence.GetByText("Automations", new() { Exact = true }).ClickAsync();
+        await intelligence.GetByLabel("Serial number", new() { Exact = true }).FillAsync(serial);
+        await SnapAsync(intelligence, "intelligence-automation");
+        await intelligence.GetByRole(AriaRole.Button, new() { Name = "Run" }).ClickAsync();
+        await intelligence.GetByTestId("intelligence-run-result").GetByText("Lock Device: accepted").WaitForAsync();
+        await intelligence.GetByText("Activity", new() { Exact = true }).ClickAsync();
+        await intelligence.GetByTestId("intelligence-activity").GetByText(serial).WaitForAsync();
+        await ShellTests.AssertNoSeriousViolationsAsync(intelligence, "Simulated Intelligence: activity");
+        await SnapAsync(intelligence, "intelligence-activity");
+        await page.BringToFrontAsync();
+        (await page.GetByTestId("automation-serial").Locator("input").InputValueAsync()).ShouldBe(serial);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Watch for the automation's Lock" }).ClickAsync();
 
+        await ExpectStepAsync(page, "Summary");
+        // Step 6 shows who sent the Lock and when, from UEM's event log.
+        await page.GetByText("6. Prove it with an automation").ClickAsync();
+        await page.GetByTestId("step-panel").GetByText($"sent by {clientId}").WaitForAsync();
+        await SnapAsync(page, "automation-proven");
+        await page.GetByText("7. Summary").ClickAsync();
         await ExpectStepAsync(page, "Summary");
         await page.GetByRole(AriaRole.Button, new() { Name = "Finish: mark the connection as set up" }).ClickAsync();
         await page.GetByText("Finished ").First.WaitForAsync();

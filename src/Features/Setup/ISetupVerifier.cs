@@ -29,6 +29,26 @@ public interface ISetupVerifier
     /// runs after the device is found and right before the command is sent; when it returns false nothing is sent.
     /// </summary>
     Task<VerificationReport> LockTestDeviceAsync(UemConnection? connection, string serialNumber, Func<CancellationToken, Task<bool>> claim, CancellationToken cancellationToken);
+
+    /// <summary>Step 6: the Lock events in the test device's UEM event log later than <paramref name="sinceUtc"/>, oldest first.</summary>
+    Task<LockEventReading> ReadLockEventsAsync(UemConnection? connection, string serialNumber, DateTime sinceUtc, CancellationToken cancellationToken);
+}
+
+/// <summary>A Lock in a device's event log: when, and the account UEM recorded as its sender.</summary>
+public sealed record DeviceLockEvent(DateTime AtUtc, string AdminAccount, string Event)
+{
+    /// <summary>
+    /// UEM does not document the event names of device commands: a Lock is any event whose name has the word "Lock" or
+    /// "Locked" in it ("Lock Device Requested", "Device Locked"), so "Unlock" or "Clock" are not.
+    /// </summary>
+    public static bool IsLock(string? eventName) =>
+        eventName is not null && System.Text.RegularExpressions.Regex.IsMatch(eventName, @"\bLock(ed)?\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+}
+
+/// <summary>What the event log showed: a failure line (device not found, no access) or the Lock events since the step started.</summary>
+public sealed record LockEventReading(VerificationLine? Failure, IReadOnlyList<DeviceLockEvent> Locks)
+{
+    public string? DeviceName { get; init; }
 }
 
 /// <summary>

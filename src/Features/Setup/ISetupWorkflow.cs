@@ -25,6 +25,12 @@ public interface ISetupWorkflow
 
     Task<StepOutcome> LockTestDeviceAsync(Guid runId, Guid version, string serialNumber, string confirmation, CancellationToken ct = default);
 
+    /// <summary>Step 6: waits up to <paramref name="wait"/> for the automation's Lock in the test device's event log; cancel to stop.</summary>
+    Task<StepOutcome> WatchAutomationAsync(Guid runId, Guid version, string serialNumber, TimeSpan wait, CancellationToken ct = default);
+
+    /// <summary>Step 5 "Intelligence says it cannot authorise": re-checks the UEM side (token, client, role) at once.</summary>
+    Task<StepOutcome> RecheckForIntelligenceAsync(Guid runId, Guid version, SetupStep step, CancellationToken ct = default);
+
     Task<StepOutcome> ConfirmAsync(Guid runId, Guid version, SetupStep step, string? note, CancellationToken ct = default);
 
     Task<StepOutcome> SkipAsync(Guid runId, Guid version, SetupStep step, string reason, CancellationToken ct = default);

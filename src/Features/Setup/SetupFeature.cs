@@ -33,6 +33,9 @@ public static class SetupFeature
         services.AddSetupStep<IntelligenceHandler>();
         services.AddSetupStep<RevealSecretHandler>();
         services.AddSetupStep<LockDeviceHandler>();
+        services.AddSetupStep<AutomationLockHandler>();
+        services.AddSetupStep<IntelligenceRecheckHandler>();
+        services.AddOptionsWithValidateOnStart<AutomationWatchOptions>().BindConfiguration(AutomationWatchOptions.SectionName).ValidateDataAnnotations();
         services.AddSetupStep<ConfirmHandler>();
         services.AddSetupStep<SkipHandler>();
         return services;
@@ -54,6 +57,8 @@ public static class SetupFeature
             services.AddScoped<SimulatorConsole>();
             services.AddScoped<ISimulatorConsole>(sp => sp.GetRequiredService<SimulatorConsole>());
             services.AddScoped<IDeviceCommandWitness, SimulatorCommandWitness>();
+            services.AddSingleton<SimulatedIntelligenceState>();
+            services.AddScoped<SimulatedIntelligenceConsole>();
         }
         else
         {

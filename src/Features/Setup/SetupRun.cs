@@ -96,6 +96,13 @@ public sealed class SetupRun
 
     public bool IsFinished => CurrentStep is null;
 
+    /// <summary>
+    /// When <paramref name="step"/> became workable: the latest completion (or skip) among the steps before it, else the
+    /// run's start. Stored with those steps, so redoing an earlier step moves it on.
+    /// </summary>
+    public DateTime StepStartedUtc(SetupStep step) =>
+        OrderedSteps.TakeWhile(s => s.Step != step).Select(s => s.CompletedUtc ?? StartedUtc).Append(StartedUtc).Max();
+
     /// <summary>A step may be worked on when every earlier step is done (completed or skipped with a reason).</summary>
     public bool CanWorkOn(SetupStep step) => OrderedSteps.TakeWhile(s => s.Step != step).All(s => s.IsDone) && Steps.Any(s => s.Step == step);
 

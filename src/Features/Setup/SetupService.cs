@@ -123,6 +123,12 @@ public sealed class SetupService(
     public Task<StepOutcome> LockTestDeviceAsync(Guid runId, Guid version, string serialNumber, string confirmation, CancellationToken ct = default) =>
         RunStepAsync(runId, version, SetupStep.ProveAutomation, new LockDeviceInput(serialNumber, confirmation), ct);
 
+    public Task<StepOutcome> WatchAutomationAsync(Guid runId, Guid version, string serialNumber, TimeSpan wait, CancellationToken ct = default) =>
+        RunStepAsync(runId, version, SetupStep.ProveAutomation, new WatchAutomationInput(serialNumber, wait), ct);
+
+    public Task<StepOutcome> RecheckForIntelligenceAsync(Guid runId, Guid version, SetupStep step, CancellationToken ct = default) =>
+        RunStepAsync(runId, version, step, new IntelligenceRecheckInput(), ct);
+
     public Task<StepOutcome> ConfirmAsync(Guid runId, Guid version, SetupStep step, string? note, CancellationToken ct = default) =>
         RunStepAsync(runId, version, step, new ConfirmInput(note), ct);
 

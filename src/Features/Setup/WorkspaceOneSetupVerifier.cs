@@ -14,7 +14,8 @@ public sealed class WorkspaceOneSetupVerifier(
     UemApiClient uem,
     UemConnectionVerifier uemVerifier,
     IntelligenceConnectionVerifier intelligenceVerifier,
-    IEnumerable<IDeviceCommandWitness> witnesses) : ISetupVerifier
+    IEnumerable<IDeviceCommandWitness> witnesses,
+    TimeProvider clock) : ISetupVerifier
 {
     public async Task<OrganizationGroupLookup> LookupOrganizationGroupAsync(UemConnection? connection, string groupId, CancellationToken cancellationToken)
     {
@@ -101,21 +102,10 @@ public sealed class WorkspaceOneSetupVerifier(
         var (sent, mayHaveArrived) = (false, false);
         try
         {
-            UemDevice? device = null;
-            for (var page = 0; page < 20 && device is null; page++)
-            {
-                var result = await uem.SearchDevicesAsync(connection, new UemDeviceQuery(Page: page, PageSize: 500), cancellationToken);
-                device = result.Devices?.FirstOrDefault(d => string.Equals(d.SerialNumber, serialNumber, StringComparison.OrdinalIgnoreCase));
-                if (result.Devices is null || result.Devices.Count < 500)
-                {
-                    break;
-                }
-            }
-
+            var device = await FindDeviceAsync(connection, serialNumber, cancellationToken);
             if (device?.Id is null)
             {
-                return VerificationReport.OneLine("Device", false, $"No device with serial number {serialNumber} is visible to this OAuth client.",
-                    fix: "Check the serial number in UEM (Devices → List View), and that the client's role can read devices.");
+                return NoDevice(serialNumber);
             }
 
             lines.Add(new("Device", true, $"Found {device.DeviceFriendlyName ?? device.SerialNumber} (id {device.Id.Value}, {device.Platform})."));
@@ -141,6 +131,69 @@ public sealed class WorkspaceOneSetupVerifier(
 
         return new VerificationReport(lines) { CommandMayHaveArrived = mayHaveArrived };
     }
+
+    public async Task<LockEventReading> ReadLockEventsAsync(UemConnection? connection, string serialNumber, DateTime sinceUtc, CancellationToken cancellationToken)
+    {
+        if (connection is null)
+        {
+            return new LockEventReading(NoClient().Lines[0], []);
+        }
+
+        try
+        {
+            var device = await FindDeviceAsync(connection, serialNumber, cancellationToken);
+            if (device?.Id is null)
+            {
+                return new LockEventReading(NoDevice(serialNumber).Lines[0], []);
+            }
+
+            // Only the days since the step started (UEM's dayrange), and at most a few pages of it.
+            var dayRange = (int)Math.Clamp(Math.Ceiling((clock.GetUtcNow().UtcDateTime - sinceUtc).TotalDays) + 1, 1, 30);
+            var locks = new List<DeviceLockEvent>();
+            for (var page = 0; page < EventLogPages; page++)
+            {
+                var log = await uem.GetDeviceEventLogAsync(connection, device.Id.Value, page, EventLogPageSize, dayRange, cancellationToken);
+                var entries = log.Entries ?? [];
+                locks.AddRange(entries.Where(e => DeviceLockEvent.IsLock(e.Event) && e.At is not null)
+                    .Select(e => new DeviceLockEvent(e.At!.Value, e.AdminAccount ?? "", e.Event!)));
+                if (entries.Count < EventLogPageSize || (page + 1) * EventLogPageSize >= (log.Total ?? 0))
+                {
+                    break;
+                }
+            }
+
+            var name = device.DeviceFriendlyName ?? device.SerialNumber;
+            return new LockEventReading(null, [.. locks.Where(l => l.AtUtc > sinceUtc).OrderBy(l => l.AtUtc)]) { DeviceName = $"{name} (id {device.Id.Value})" };
+        }
+        catch (IntegrationException ex)
+        {
+            return new LockEventReading(ToLine(ConnectionDiagnosis.Diagnose("Device event log", DiagnosisLayer.RolePermissions, ex)), []);
+        }
+    }
+
+    private const int EventLogPageSize = 500;
+
+    private const int EventLogPages = 4;
+
+    private async Task<UemDevice?> FindDeviceAsync(UemConnection connection, string serialNumber, CancellationToken cancellationToken)
+    {
+        UemDevice? device = null;
+        for (var page = 0; page < 20 && device is null; page++)
+        {
+            var result = await uem.SearchDevicesAsync(connection, new UemDeviceQuery(Page: page, PageSize: 500), cancellationToken);
+            device = result.Devices?.FirstOrDefault(d => string.Equals(d.SerialNumber, serialNumber, StringComparison.OrdinalIgnoreCase));
+            if (result.Devices is null || result.Devices.Count < 500)
+            {
+                break;
+            }
+        }
+
+        return device;
+    }
+
+    private static VerificationReport NoDevice(string serialNumber) =>
+        VerificationReport.OneLine("Device", false, $"No device with serial number {serialNumber} is visible to this OAuth client.",
+            fix: "Check the serial number in UEM (Devices → List View), and that the client's role can read devices.");
 
     private async Task<VerificationReport> RunUemAsync(UemConnection connection, UemVerifyOptions options, CancellationToken cancellationToken) =>
         new([.. (await uemVerifier.VerifyAsync(connection, options, cancellationToken)).Select(ToLine)]);

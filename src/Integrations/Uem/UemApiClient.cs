@@ -68,6 +68,33 @@ public sealed class UemApiClient(HttpClient http, UemTokenProvider tokens, TimeP
         }
     }
 
+    /// <summary>
+    /// One page of a device's event log (mdm v1), newest entries as UEM orders them. A 204 No Content is an empty log.
+    /// <paramref name="dayRange"/> limits it to the last N days (0: UEM's default).
+    /// </summary>
+    public async Task<UemDeviceEventLog> GetDeviceEventLogAsync(UemConnection connection, long deviceId, int page, int pageSize, int dayRange, CancellationToken cancellationToken)
+    {
+        const string operation = "GET /API/mdm/devices/{id}/eventlog";
+        var parameters = new List<KeyValuePair<string, string?>>
+        {
+            new("page", page.ToString(CultureInfo.InvariantCulture)),
+            new("pagesize", pageSize.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (dayRange > 0)
+        {
+            parameters.Add(new("dayrange", dayRange.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        var path = $"mdm/devices/{deviceId.ToString(CultureInfo.InvariantCulture)}/eventlog" + QueryString.Create(parameters);
+        using var response = await SendAsync(connection, HttpMethod.Get, path, 1, operation, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NoContent)
+        {
+            return new UemDeviceEventLog([], page, pageSize, 0);
+        }
+
+        return await IntegrationHttp.ReadJsonAsync<UemDeviceEventLog>(response, IntegrationStage.Api, operation, cancellationToken);
+    }
+
     /// <summary>Intelligence EULA state of a Customer OG (404 6231 on other OG types).</summary>
     public async Task<UemIntelligenceEula> GetIntelligenceEulaAsync(UemConnection connection, Guid organizationGroupUuid, CancellationToken cancellationToken)
     {

@@ -65,6 +65,33 @@ public sealed record UemDevice(
 /// <summary>Device search filters (v1 parameter names). Page is 0-based.</summary>
 public sealed record UemDeviceQuery(string? User = null, string? Platform = null, string? Model = null, int? OrganizationGroupId = null, int Page = 0, int PageSize = 500);
 
+/// <summary><c>GET /API/mdm/devices/{id}/eventlog</c> v1 (DeviceEventLogSearchResult).</summary>
+public sealed record UemDeviceEventLog(
+    [property: JsonPropertyName("DeviceEventLogEntries")] IReadOnlyList<UemDeviceEvent>? Entries,
+    [property: JsonPropertyName("Page")] int? Page,
+    [property: JsonPropertyName("PageSize")] int? PageSize,
+    [property: JsonPropertyName("Total")] int? Total);
+
+/// <summary>One DeviceEventLogEntry. <c>TimeStamp</c> is a string whose format UEM does not specify: see <see cref="At"/>.</summary>
+public sealed record UemDeviceEvent(
+    [property: JsonPropertyName("Severity")] string? Severity,
+    [property: JsonPropertyName("TimeStamp")] string? TimeStamp,
+    [property: JsonPropertyName("Source")] string? Source,
+    [property: JsonPropertyName("Event")] string? Event,
+    [property: JsonPropertyName("AdminAccount")] string? AdminAccount)
+{
+    /// <summary>
+    /// The time stamp in UTC, or null when unreadable. ISO 8601 and the documented example's "6/13/2017 4:00:02 AM"
+    /// both parse; a value without an offset is taken as UTC (UEM's API times are UTC).
+    /// </summary>
+    [JsonIgnore]
+    public DateTime? At =>
+        DateTimeOffset.TryParse(TimeStamp, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var at)
+            ? at.UtcDateTime
+            : null;
+}
+
 /// <summary><c>GET /API/system/groups/{uuid}/intelligence/eula</c> (IntelligenceEulaModelV1).</summary>
 public sealed record UemIntelligenceEula(
     [property: JsonPropertyName("name")] string? Name,

@@ -3,7 +3,7 @@ using static Portal.Simulator.Apis.SimulatorHttp;
 
 namespace Portal.Simulator.Apis;
 
-/// <summary>The UEM MDM API: device search and device commands.</summary>
+/// <summary>The UEM MDM API: device search, device commands and the device event log.</summary>
 internal static class UemMdmApi
 {
     internal static void Map(RouteGroupBuilder api, Func<HttpContext, SimulatorState, string> hostKey)
@@ -48,6 +48,47 @@ internal static class UemMdmApi
                     PageSize = pageSize,
                     Total = devices.Count,
                 }, Json, ContentType(apiVersion));
+            }));
+
+        // mdm v1 EventLog_GetEventLogsByDeviceAsync: 200 with DeviceEventLogSearchResult, or 204 when the page is empty.
+        api.MapGet("/mdm/devices/{deviceId}/eventlog", (HttpContext http, SimulatorState s, string deviceId) =>
+            UemApi.CallAsync(http, s, hostKey(http, s), SimulatorDemo.PermissionDevicesRead, (tenant, _, _) =>
+            {
+                var device = int.TryParse(deviceId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
+                    ? tenant.Devices.FirstOrDefault(d => d.Id == id)
+                    : null;
+                if (device is null)
+                {
+                    return UemError(404, 5002, "Device not found");
+                }
+
+                var q = http.Request.Query;
+                var dayRange = ParseInt(q["dayrange"], 0);
+                var since = dayRange > 0 ? s.Time.GetUtcNow().AddDays(-dayRange) : DateTimeOffset.MinValue;
+                var events = s.DeviceEvents(tenant.HostKey, device.Id).Where(e => e.At >= since).ToList();
+                var page = Math.Max(0, ParseInt(q["page"], 0));
+                var pageSize = Math.Clamp(ParseInt(q["pagesize"], 500), 1, 500);
+                var entries = events.Skip(page * pageSize).Take(pageSize).ToList();
+                if (entries.Count == 0)
+                {
+                    return Results.StatusCode(204);
+                }
+
+                return Results.Json(new
+                {
+                    DeviceEventLogEntries = entries.Select(e => new
+                    {
+                        e.Severity,
+                        // UTC, without an offset, to the millisecond (the documented example shows only the shape "a string").
+                        TimeStamp = e.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture),
+                        e.Source,
+                        e.Event,
+                        e.AdminAccount,
+                    }),
+                    Page = page,
+                    PageSize = pageSize,
+                    Total = events.Count,
+                }, Json, ContentType(1));
             }));
 
         api.MapPost("/mdm/devices/{deviceId}/commands", (HttpContext http, SimulatorState s, string deviceId) =>

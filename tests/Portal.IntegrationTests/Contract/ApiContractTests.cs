@@ -53,6 +53,8 @@ public sealed class ApiContractTests
         ["lock"] = new(MdmV1, "/API/mdm", "/devices/{deviceid}/commands", OperationType.Post, $"API/mdm/devices/{SimulatorDemo.AntivirusOffDeviceId}/commands?command=Lock", 1, Caller.Demo, 202),
         ["lock-unknown-device"] = new(MdmV1, "/API/mdm", "/devices/{deviceid}/commands", OperationType.Post, "API/mdm/devices/1/commands?command=Lock", 1, Caller.Demo, 404),
         ["lock-bad-command"] = new(MdmV1, "/API/mdm", "/devices/{deviceid}/commands", OperationType.Post, $"API/mdm/devices/{SimulatorDemo.AntivirusOffDeviceId}/commands?command=Dance", 1, Caller.Demo, 422),
+        ["eventlog"] = new(MdmV1, "/API/mdm", "/devices/{id}/eventlog", OperationType.Get, $"API/mdm/devices/{SimulatorDemo.AntivirusOffDeviceId}/eventlog?page=0&pagesize=50&dayrange=3650", 1, Caller.Demo, 200),
+        ["eventlog-empty"] = new(MdmV1, "/API/mdm", "/devices/{id}/eventlog", OperationType.Get, "API/mdm/devices/10001/eventlog?page=0&pagesize=50", 1, Caller.Demo, 204),
         ["intelligence-entities"] = new(IntelligenceV2, "", "/v2/metadata/entities", OperationType.Post, "v2/metadata/entities", 0, Caller.Intelligence, 200, """{"offset":0,"page_size":5}"""),
         ["intelligence-entities-unauthorized"] = new(IntelligenceV2, "", "/v2/metadata/entities", OperationType.Post, "v2/metadata/entities", 0, Caller.BadToken, 401, """{"offset":0,"page_size":5}"""),
         ["intelligence-reports"] = new(IntelligenceV2, "", "/v2/reports/search", OperationType.Post, "v2/reports/search", 0, Caller.Intelligence, 200, """{"offset":0,"page_size":10}"""),
@@ -133,6 +135,7 @@ public sealed class ApiContractTests
         await harness.Api.GetIntelligenceEulaAsync(connection, SimulatorDemo.OrganizationGroupUuid, Ct);
         await harness.Api.SearchDevicesAsync(connection, new UemDeviceQuery("bob", "WinRT", "Latitude", SimulatorDemo.OrganizationGroupId, 0, 10), Ct);
         await harness.Api.LockDeviceAsync(connection, SimulatorDemo.AntivirusOffDeviceId, Ct);
+        await harness.Api.GetDeviceEventLogAsync(connection, SimulatorDemo.AntivirusOffDeviceId, 0, 500, 2, Ct);
         await harness.Intelligence.ProbeAsync(harness.DemoIntelligence(), Ct);
         await harness.Intelligence.SearchReportsAsync(harness.DemoIntelligence(), new IntelligencePageRequest(), Ct);
 
@@ -140,7 +143,7 @@ public sealed class ApiContractTests
             .SelectMany(d => OpenApiDocuments.Load(d.File).Paths.SelectMany(p => p.Value.Operations.Select(o => (d.File, Path: d.BasePath + p.Key, Method: o.Key, Operation: o.Value))))
             .ToList();
         var apiRequests = harness.State.RecentRequests.Where(r => r.Path.Contains("/API/", StringComparison.Ordinal) || r.Path.StartsWith("/v2/", StringComparison.Ordinal)).ToList();
-        apiRequests.Count.ShouldBe(9);
+        apiRequests.Count.ShouldBe(10);
         foreach (var request in apiRequests)
         {
             var method = Enum.Parse<OperationType>(request.Method, ignoreCase: true);
@@ -179,6 +182,8 @@ public sealed class ApiContractTests
         { nameof(UemErrorBody), SystemV1, "BaseExceptionModel" },
         { nameof(UemDeviceSearchResult), MdmV1, "DeviceSearchResultExtended" },
         { nameof(UemDevice), MdmV1, "DeviceExtended" },
+        { nameof(UemDeviceEventLog), MdmV1, "DeviceEventLogSearchResult" },
+        { nameof(UemDeviceEvent), MdmV1, "DeviceEventLogEntry" },
         { nameof(IntelligencePageRequest), IntelligenceV2, "ReportsSearchBody" },
         { nameof(IntelligenceEntity), IntelligenceV2, "EntitySummary" },
         { nameof(IntelligenceReport), IntelligenceV2, "ReportDetail" },

@@ -59,7 +59,10 @@ public sealed record StepDecision
     /// <summary>The handler changed the run itself (skip, reveal): save it, but complete nothing.</summary>
     public bool RunChanged { get; private init; }
 
-    public bool Completes => Error is null && !RunChanged;
+    /// <summary>A check that changes nothing (the step stays open, the run is not saved): only its report is shown.</summary>
+    public bool InformsOnly { get; private init; }
+
+    public bool Completes => Error is null && !RunChanged && !InformsOnly;
 
     /// <summary>Runs once the run is saved (audits that must not claim what a lost save did not do).</summary>
     public Func<CancellationToken, Task>? AfterSave { get; private init; }
@@ -70,6 +73,12 @@ public sealed record StepDecision
         new() { Evidence = evidence, Report = report, InputsFingerprint = Fingerprint(inputs) };
 
     public static StepDecision SaveRun(Func<CancellationToken, Task> afterSave) => new() { RunChanged = true, AfterSave = afterSave };
+
+    /// <summary>The action succeeded but the step stays open (an optional check): save the run, show the report.</summary>
+    public static StepDecision KeepOpen(VerificationReport report) => new() { RunChanged = true, Report = report };
+
+    /// <summary>A passed check that changes nothing: the report is shown, the run is not saved.</summary>
+    public static StepDecision Inform(VerificationReport report) => new() { InformsOnly = true, Report = report };
 
     /// <summary>Identifies the inputs a step was completed with (so a changed input invalidates later steps).</summary>
     private static string Fingerprint(string[] parts) =>

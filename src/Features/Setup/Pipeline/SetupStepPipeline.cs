@@ -68,6 +68,11 @@ public sealed class SetupStepPipeline(
             return StepOutcome.Failed(decision.Error, Snapshot(run, credentials, tenant), decision.Report);
         }
 
+        if (decision.InformsOnly)
+        {
+            return new StepOutcome(true, null, decision.Report, Snapshot(run, credentials, tenant));
+        }
+
         IReadOnlyList<SetupStep> invalidated = [];
         if (decision.Completes)
         {

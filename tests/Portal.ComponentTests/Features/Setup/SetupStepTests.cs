@@ -22,6 +22,8 @@ public sealed class SetupStepTests : PortalComponentTest
     public SetupStepTests()
     {
         Services.AddSingleton<ISetupWorkflow>(_workflow);
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddOptions<Portal.Features.Setup.Steps.Automation.AutomationWatchOptions>();
     }
 
     private static SetupSnapshot SnapshotAt(SetupStep current, bool canRun = true, string? revealedTo = null)
@@ -140,6 +142,36 @@ public sealed class SetupStepTests : PortalComponentTest
 
         step.Markup.ShouldContain("Lock Device");
         step.FindAll("button").ShouldNotContain(b => b.TextContent.Contains("Lock the test device", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AutomationStep_Runner_WatchesTheEventLogAndHasNoSelfAttestation()
+    {
+        var step = RenderStep<AutomationStep>(SetupStep.ProveAutomation, SnapshotAt(SetupStep.ProveAutomation));
+
+        step.FindAll("button").ShouldNotContain(b => b.TextContent.Contains("The automation locked the device", StringComparison.Ordinal));
+        step.Find("[data-testid=automation-serial] input").Change("C02TEST0001");
+        step.FindAll("button").Single(b => b.TextContent.Contains("Watch for the automation's Lock", StringComparison.Ordinal)).Click();
+
+        _workflow.Calls.ShouldContain("WatchAutomationAsync:C02TEST0001");
+    }
+
+    [Fact]
+    public void IntelligenceStep_CannotAuthorise_RechecksAndListsTheCausesInOrder()
+    {
+        var step = RenderStep<IntelligenceStep>(SetupStep.AuthoriseIntelligence, SnapshotAt(SetupStep.AuthoriseIntelligence));
+        step.Find("[data-testid=tenant-code-note]").TextContent.ShouldContain("Tenant Code (only if Intelligence asks for it)");
+
+        step.FindAll("button").Single(b => b.TextContent.Contains("Intelligence says it cannot authorise", StringComparison.Ordinal)).Click();
+
+        _workflow.Calls.ShouldContain(nameof(ISetupWorkflow.RecheckForIntelligenceAsync));
+        var causes = step.Find("[data-testid=authorise-causes]").QuerySelectorAll("li").Select(li => li.TextContent).ToList();
+        causes.Count.ShouldBe(5);
+        causes[0].ShouldStartWith("Token URL of another region");
+        causes[1].ShouldStartWith("Secret mistyped or regenerated");
+        causes[2].ShouldStartWith("Client disabled");
+        causes[3].ShouldStartWith("Role too weak");
+        causes[4].ShouldStartWith("Wrong organisation group");
     }
 
     private static SetupSnapshot RotationAt(SetupStep current)
@@ -270,6 +302,10 @@ public sealed class SetupStepTests : PortalComponentTest
         public Task<StepOutcome> ConfirmIntelligenceAsync(Guid runId, Guid version, SetupStep step, bool authorisedConfirmed, CancellationToken ct = default) => Record(nameof(ConfirmIntelligenceAsync));
 
         public Task<StepOutcome> LockTestDeviceAsync(Guid runId, Guid version, string serialNumber, string confirmation, CancellationToken ct = default) => Record(nameof(LockTestDeviceAsync));
+
+        public Task<StepOutcome> WatchAutomationAsync(Guid runId, Guid version, string serialNumber, TimeSpan wait, CancellationToken ct = default) => Record(nameof(WatchAutomationAsync) + ":" + serialNumber);
+
+        public Task<StepOutcome> RecheckForIntelligenceAsync(Guid runId, Guid version, SetupStep step, CancellationToken ct = default) => Record(nameof(RecheckForIntelligenceAsync));
 
         public Task<StepOutcome> ConfirmAsync(Guid runId, Guid version, SetupStep step, string? note, CancellationToken ct = default) => Record(nameof(ConfirmAsync));
 

@@ -88,6 +88,14 @@ public sealed class SetupWizardFlowTests : IAsyncLifetime
         lockResult.Report!.Lines.ShouldContain(l => l.Layer == "Simulator command log" && l.Passed);
         _portal.Services.GetRequiredService<SimulatorState>().Commands(SimulatorDemo.TenantHostKey).ShouldContain(c => c.Command == "Lock" && c.DeviceId == SimulatorDemo.AntivirusOffDeviceId);
         run = lockResult.Snapshot!.Run!;
+        // The portal's own Lock is a permission check: step 6 turns green from the automation's Lock in the event log.
+        var intelligenceConsole = scope.ServiceProvider.GetRequiredService<SimulatedIntelligenceConsole>();
+        var authorised = await intelligenceConsole.AuthoriseAsync(tenantId, new IntelligenceIntegrationForm(lockResult.Snapshot.UemApiUrl, lockResult.Snapshot.UemTokenUrl, created.Value.ClientId, created.Value.ClientSecret, null), Ct);
+        authorised.Succeeded.ShouldBeTrue(authorised.Message);
+        (await intelligenceConsole.RunAsync(tenantId, new IntelligenceAutomation("Lock test device", SimulatorConsole.TestDeviceSerial), Ct)).Succeeded.ShouldBeTrue();
+        var watched = await setup.WatchAutomationAsync(run.Id, run.Version, SimulatorConsole.TestDeviceSerial, TimeSpan.Zero, Ct);
+        watched.Succeeded.ShouldBeTrue(watched.Error);
+        run = watched.Snapshot!.Run!;
         var summary = await setup.ConfirmAsync(run.Id, run.Version, SetupStep.Summary, null, Ct);
 
         summary.Succeeded.ShouldBeTrue(summary.Error);

@@ -8,9 +8,11 @@ namespace Portal.Features.Setup.Steps.Automation;
 public sealed record LockDeviceInput(string SerialNumber, string Confirmation);
 
 /// <summary>
-/// Step 6: lock the test device; the user types the serial number twice (confirmation). The step is claimed on the
-/// run (version-checked) before the command goes out, so two tabs, a double click or a retry after a lost reply never
-/// lock the device twice.
+/// Step 6, optional: the portal locks the test device itself, to check the client's role can send device commands; the
+/// user types the serial number twice (confirmation). It does not complete the step (that takes the automation's Lock,
+/// see <see cref="AutomationLockHandler"/>), and it is remembered on the run so that its event is not taken for the
+/// automation's. The claim is saved (version-checked) before the command goes out, so two tabs, a double click or a
+/// retry after a lost reply never lock the device twice.
 /// </summary>
 public sealed class LockDeviceHandler(ISetupVerifier verifier) : SetupStepHandler<LockDeviceInput>
 {
@@ -36,12 +38,20 @@ public sealed class LockDeviceHandler(ISetupVerifier verifier) : SetupStepHandle
         }
 
         var record = context.Run[SetupStep.ProveAutomation];
+        if (record.IsDone)
+        {
+            // Its evidence is the automation's Lock now; a permission check belongs to an open step.
+            return StepDecision.Refuse("This step is already done: the automation's Lock was seen. The portal's own Lock is only a check while the step is open.");
+        }
+
         if (LockClaim.Read(record) is { } earlier)
         {
-            await context.AuditAsync(SetupActions.LockCommand, AuditOutcome.Denied, new() { ["serialNumber"] = serial, ["reason"] = "already sent, outcome unknown" }, ct);
-            return StepDecision.Refuse(
-                $"A Lock command was already sent to {earlier.Serial} by {earlier.By} at {earlier.Utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC and its reply did not arrive. " +
-                "The portal does not send it again: check in the UEM console (Devices → the device → Troubleshooting → Commands) that it arrived, then mark this step as already done in the console.");
+            var when = $"{earlier.Serial} by {earlier.By} at {earlier.Utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC";
+            await context.AuditAsync(SetupActions.LockCommand, AuditOutcome.Denied, new() { ["serialNumber"] = serial, ["reason"] = earlier.Accepted ? "already sent and accepted" : "already sent, outcome unknown" }, ct);
+            return StepDecision.Refuse(earlier.Accepted
+                ? $"The portal's Lock command was already sent to {when}, and UEM accepted it: the role can send device commands. It is sent once per run."
+                : $"A Lock command was already sent to {when} and its reply did not arrive. " +
+                  "The portal does not send it again: check in the UEM console (Devices → the device → Troubleshooting → Commands) that it arrived.");
         }
 
         var credentials = await context.UseSecretsAsync("wizard verification", ct);
@@ -56,7 +66,9 @@ public sealed class LockDeviceHandler(ISetupVerifier verifier) : SetupStepHandle
             new() { ["serialNumber"] = serial, ["result"] = string.Join("; ", report.Lines.Select(l => l.Summary)), ["outcomeUnknown"] = report.CommandMayHaveArrived ? "true" : null }, ct);
         if (report.Passed)
         {
-            return StepDecision.Complete(new { lockedSerial = serial, verification = report.Lines }, report, serial);
+            // Remembered as accepted: the step stays open until the automation's own Lock shows in the event log.
+            record.EvidenceJson = LockClaim.Write(serial, context.Actor, context.Now, accepted: true);
+            return StepDecision.KeepOpen(report);
         }
 
         var refusal = StepDecision.Refuse(report.FirstFailure?.Fix ?? "The lock command was not accepted.", report);
@@ -70,13 +82,16 @@ public sealed class LockDeviceHandler(ISetupVerifier verifier) : SetupStepHandle
         return refusal with { SavesRunOnRefusal = true };
     }
 
-    /// <summary>The "Lock sent, reply pending" marker kept in the open step's evidence until it completes.</summary>
-    private sealed record LockClaim(string Serial, string By, DateTime Utc)
+    /// <summary>When the portal sent its own Lock in this (open) step, or null: the automation watch sets that event aside.</summary>
+    public static DateTime? PortalLockOf(SetupStepRecord record) => LockClaim.Read(record)?.Utc;
+
+    /// <summary>The portal's own Lock, kept in the open step's evidence until it completes: sent (reply pending) or accepted.</summary>
+    private sealed record LockClaim(string Serial, string By, DateTime Utc, bool Accepted = false)
     {
         private const string Property = "lockClaim";
 
-        public static string Write(string serial, string by, DateTime utc) =>
-            JsonSerializer.Serialize(new Dictionary<string, LockClaim> { [Property] = new(serial, by, utc) });
+        public static string Write(string serial, string by, DateTime utc, bool accepted = false) =>
+            JsonSerializer.Serialize(new Dictionary<string, LockClaim> { [Property] = new(serial, by, utc, accepted) });
 
         public static LockClaim? Read(SetupStepRecord record)
         {

@@ -4,11 +4,11 @@ namespace Portal.Features.Setup.Steps.Confirm;
 
 public sealed record ConfirmInput(string? Note);
 
-/// <summary>Human-confirmed steps: automation proven in Intelligence, old client disabled, the summaries.</summary>
+/// <summary>Human-confirmed steps: old client disabled, the summaries. (The automation step is proven from UEM's event log.)</summary>
 public sealed class ConfirmHandler : SetupStepHandler<ConfirmInput>
 {
     public override string? Validate(SetupStep step, ConfirmInput input) =>
-        step is SetupStep.ProveAutomation or SetupStep.DisableOldClient or SetupStep.Summary or SetupStep.RotationSummary
+        step is SetupStep.DisableOldClient or SetupStep.Summary or SetupStep.RotationSummary
             ? null
             : "This step needs a verification, not a confirmation.";
 
