@@ -349,41 +349,48 @@ public sealed class StatusSweeper(
             await db.SaveChangesAsync(ct);
         }
 
-        foreach (var (input, previous, status, worst) in changes)
-        {
-            events.AddRange(await RecordChangeAsync(input, previous, status, worst, now, ct));
-        }
-
         foreach (var (tenantId, status) in statuses)
         {
             results[tenantId] = status;
         }
 
-        await outbox.EnqueueAsync(events, ct);
+        // The checks are stored: a failure from here on is logged, not retried (that would store them twice).
+        try
+        {
+            if (changes.Count > 0)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IAuditSink>().WriteManyAsync(
+                    changes.Select(c => ChangeAudit(c.Input.Tenant, c.Previous, c.Status, c.Worst)).ToList(), ct);
+                events.AddRange(changes.SelectMany(c => ChangeEvents(c.Input.Tenant, c.Previous, c.Status, c.Worst, now)));
+            }
+
+            await outbox.EnqueueAsync(events, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Auditing or queuing notifications for {Count} status checks failed", batch.Count);
+        }
     }
 
-    private async Task<IEnumerable<NotificationEvent>> RecordChangeAsync(SweepInput input, ConnectionStatus? previous, ConnectionStatus status, CheckResult? worst, DateTime now, CancellationToken ct)
-    {
-        var tenant = input.Tenant;
-        await using (var scope = scopes.CreateAsyncScope())
+    private static AuditEvent ChangeAudit(Tenant tenant, ConnectionStatus? previous, ConnectionStatus status, CheckResult? worst) =>
+        new("status.changed", AuditOutcome.Success, tenant.Id, new Dictionary<string, string?>
         {
-            await scope.ServiceProvider.GetRequiredService<IAuditSink>().WriteAsync(new AuditEvent("status.changed", AuditOutcome.Success, tenant.Id,
-                new Dictionary<string, string?>
-                {
-                    ["from"] = previous?.ToString() ?? "none",
-                    ["to"] = status.ToString(),
-                    ["diagnosis"] = worst?.Diagnosis,
-                })
-            { ActorOverride = AuditActor, TenantName = tenant.DisplayName }, ct);
-        }
+            ["from"] = previous?.ToString() ?? "none",
+            ["to"] = status.ToString(),
+            ["diagnosis"] = worst?.Diagnosis,
+        })
+        { ActorOverride = AuditActor, TenantName = tenant.DisplayName };
 
+    private IEnumerable<NotificationEvent> ChangeEvents(Tenant tenant, ConnectionStatus? previous, ConnectionStatus status, CheckResult? worst, DateTime now)
+    {
         if (NotificationRules.Classify(previous, status) is not { } kind)
         {
-            return [];
+            yield break;
         }
 
         var (subject, body) = NotificationRules.StatusMessage(kind, tenant.DisplayName, previous, status, worst?.Diagnosis, worst?.Fix, Link(tenant.Id));
-        return [new NotificationEvent(kind, tenant.Id, tenant.DisplayName, Tags(tenant), NotificationRules.StatusChangeKey(tenant.Id, status, now), subject, body)];
+        yield return new NotificationEvent(kind, tenant.Id, tenant.DisplayName, Tags(tenant), NotificationRules.StatusChangeKey(tenant.Id, status, now), subject, body);
     }
 
     private static List<string> Tags(Tenant tenant) => tenant.Tags.Select(t => t.Name).ToList();

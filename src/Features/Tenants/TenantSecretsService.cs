@@ -122,8 +122,7 @@ public sealed class TenantSecretsService(
     private Task AuditBackgroundUseAsync(TenantApiCredentials credentials, string actor, string purpose, CancellationToken ct)
     {
         var details = UseDetails(credentials, actor, purpose);
-        return backgroundUse.RecordOnceAsync(credentials.TenantId, actor, details,
-            () => audit.WriteAsync(UseEvent(credentials, details) with { ActorOverride = actor }, ct), ct);
+        return backgroundUse.RecordOnceAsync(credentials.TenantId, actor, UseEvent(credentials, details) with { ActorOverride = actor }, audit, ct);
     }
 
     private static AuditEvent UseEvent(TenantApiCredentials credentials, Dictionary<string, string?> details) =>
