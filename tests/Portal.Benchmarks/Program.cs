@@ -36,7 +36,7 @@ public static class BenchmarkProgram
             return 2;
         }
 
-        IScenario[] scenarios = [new StartupScenario(), new AuditScenario(), new TenantsScenario(), new TokensScenario(), new StatusScenario(), new SweepScenario(), new BrowserScenario(), new CircuitsScenario()];
+        IScenario[] scenarios = [new StartupScenario(), new AuditScenario(), new TenantsScenario(), new TokensScenario(), new StatusScenario(), new SweepScenario(), new ScaleScenario(), new BrowserScenario(), new CircuitsScenario()];
 
         var selected = only is null ? scenarios : scenarios.Where(s => s.Name.Equals(only, StringComparison.OrdinalIgnoreCase)).ToArray();
         if (selected.Length == 0)

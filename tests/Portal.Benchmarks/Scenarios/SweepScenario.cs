@@ -108,10 +108,10 @@ public sealed class SweepScenario : IScenario
 
     private static double Median(List<double> samples) => samples.Order().ElementAt(samples.Count / 2);
 
-    private sealed record Faulty(int TenantId, string ClientId);
+    internal sealed record Faulty(int TenantId, string ClientId);
 
     /// <summary>Bulk-inserts simulated tenants, each with its own OAuth client created in the simulator and encrypted secrets.</summary>
-    private static async Task<(List<int> Clean, List<int> Sequential, Faulty[] Faulty)> SeedAsync(SweepPortal portal, SimulatorState simulator, int count, int sample, CancellationToken ct)
+    internal static async Task<(List<int> Clean, List<int> Sequential, Faulty[] Faulty)> SeedAsync(SweepPortal portal, SimulatorState simulator, int count, int sample, CancellationToken ct)
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var secrets = scope.ServiceProvider.GetRequiredService<TenantSecretsService>();
@@ -157,7 +157,7 @@ public sealed class SweepScenario : IScenario
     }
 
     /// <summary>The portal on Kestrel, listening on 8 loopback addresses (one simulated UEM host each).</summary>
-    private sealed class SweepPortal : WebApplicationFactory<Program>
+    internal sealed class SweepPortal : WebApplicationFactory<Program>
     {
         private readonly string _folder;
 
