@@ -75,9 +75,12 @@ public sealed class BenchPortal(string folder, string? postgresAdmin = null, int
     }
 
     /// <summary>A DI scope acting as a signed-in user, as a Blazor circuit would.</summary>
-    public AsyncServiceScope ScopeFor(string userName, params string[] roles)
+    public AsyncServiceScope ScopeFor(string userName, params string[] roles) => ScopeFor(Services, userName, roles);
+
+    /// <summary>The same for another portal factory's services.</summary>
+    public static AsyncServiceScope ScopeFor(IServiceProvider services, string userName, params string[] roles)
     {
-        var scope = Services.CreateAsyncScope();
+        var scope = services.CreateAsyncScope();
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, userName), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "Bench");
         ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
             .SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(identity))));

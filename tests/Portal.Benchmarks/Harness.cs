@@ -49,6 +49,14 @@ public sealed record BenchmarkSettings(bool Quick, string WorkFolder, string? Po
     public int AuditRows => Quick ? 20_000 : 1_000_000;
 
     public int Repetitions => Quick ? 3 : 20;
+
+    /// <summary>The scenario's machine-readable figures, printed after its table as <c>key: value</c> lines.</summary>
+    public List<KeyValuePair<string, string>> KeyLines { get; } = [];
+
+    public void Report(string key, double value, string format = "0.00") =>
+        KeyLines.Add(new(key, value.ToString(format, CultureInfo.InvariantCulture)));
+
+    public string KeyLinesText() => string.Concat(KeyLines.Select(l => $"{l.Key}: {l.Value}{Environment.NewLine}"));
 }
 
 public static class Measure

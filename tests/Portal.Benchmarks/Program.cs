@@ -36,7 +36,7 @@ public static class BenchmarkProgram
             return 2;
         }
 
-        IScenario[] scenarios = [new StartupScenario(), new AuditScenario(), new TenantsScenario(), new TokensScenario(), new StatusScenario(), new SweepScenario(), new BrowserScenario(), new CircuitsScenario()];
+        IScenario[] scenarios = [new StartupScenario(), new AuditScenario(), new TenantsScenario(), new TokensScenario(), new StatusScenario(), new SweepScenario(), new ScaleScenario(), new BrowserScenario(), new CircuitsScenario()];
 
         var selected = only is null ? scenarios : scenarios.Where(s => s.Name.Equals(only, StringComparison.OrdinalIgnoreCase)).ToArray();
         if (selected.Length == 0)
@@ -54,6 +54,7 @@ public static class BenchmarkProgram
         var database = postgres is null ? "SQLite" : await BenchPostgres.DescribeServerAsync(postgres);
         var work = Directory.CreateTempSubdirectory("portal-bench-").FullName;
         var results = new List<BenchmarkResult>();
+        var keyLines = new System.Text.StringBuilder();
         try
         {
             foreach (var scenario in selected)
@@ -65,9 +66,12 @@ public static class BenchmarkProgram
                 }
 
                 Console.WriteLine($"==> {scenario.Name}");
-                var rows = await scenario.RunAsync(new BenchmarkSettings(quick, Path.Combine(work, scenario.Name), postgres), CancellationToken.None);
+                var settings = new BenchmarkSettings(quick, Path.Combine(work, scenario.Name), postgres);
+                var rows = await scenario.RunAsync(settings, CancellationToken.None);
                 results.AddRange(rows);
                 Console.WriteLine(ResultTable.ToMarkdown(rows, quick, database));
+                Console.Write(settings.KeyLinesText());
+                keyLines.Append(settings.KeyLinesText());
             }
         }
         finally
@@ -82,7 +86,7 @@ public static class BenchmarkProgram
             }
         }
 
-        var table = ResultTable.ToMarkdown(results, quick, database);
+        var table = ResultTable.ToMarkdown(results, quick, database) + Environment.NewLine + keyLines;
         Console.WriteLine();
         Console.WriteLine(table);
         if (output is not null)

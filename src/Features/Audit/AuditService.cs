@@ -26,6 +26,17 @@ public sealed class AuditService(
 
         await appender.AppendAsync(auditEvent, actor, roles, sourceIp, correlation, cancellationToken);
     }
+
+    /// <summary>One transaction for all the events; each names its tenant (no look-up) and they share one actor.</summary>
+    public async Task WriteManyAsync(IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvents);
+        foreach (var group in auditEvents.GroupBy(e => e.ActorOverride))
+        {
+            var (actor, roles, sourceIp, correlation) = await context.DescribeAsync(group.Key);
+            await appender.AppendManyAsync([.. group], actor, roles, sourceIp, correlation, cancellationToken);
+        }
+    }
 }
 
 /// <summary>Singleton that owns the chain head: one append at a time, inside a write transaction.</summary>
@@ -39,8 +50,13 @@ public sealed class AuditAppender(
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    public async Task<AuditEntry> AppendAsync(AuditEvent auditEvent, string actor, string roles, string? sourceIp, string correlationId, CancellationToken cancellationToken)
+    public async Task<AuditEntry> AppendAsync(AuditEvent auditEvent, string actor, string roles, string? sourceIp, string correlationId, CancellationToken cancellationToken) =>
+        (await AppendManyAsync([auditEvent], actor, roles, sourceIp, correlationId, cancellationToken))[0];
+
+    /// <summary>Appends the events in order in one transaction (one chain-head read and commit for all of them), all by the same actor.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> AppendManyAsync(IReadOnlyList<AuditEvent> auditEvents, string actor, string roles, string? sourceIp, string correlationId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(auditEvents);
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -52,32 +68,40 @@ public sealed class AuditAppender(
             var head = await db.Set<AuditEntry>().AsNoTracking().OrderByDescending(e => e.Id)
                 .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
             var previousHash = head?.Hash ?? await AnchorHashAsync(db, cancellationToken);
-            var entry = new AuditEntry
+            var previousId = head?.Id ?? await AnchorStartAsync(db, cancellationToken);
+            var entries = new List<AuditEntry>(auditEvents.Count);
+            foreach (var auditEvent in auditEvents)
             {
-                Id = (head?.Id ?? await AnchorStartAsync(db, cancellationToken)) + 1,
-                // Hashed as stored: whole microseconds, the precision both providers keep.
-                TimestampUtc = UtcDateTimeConverter.TruncateToMicroseconds(clock.GetUtcNow().UtcDateTime),
-                Actor = Truncate(actor, 256),
-                ActorRoles = Truncate(roles, 128),
-                SourceIp = sourceIp is null ? null : Truncate(sourceIp, 64),
-                TenantId = auditEvent.TenantId,
-                TenantName = auditEvent.TenantName is null ? null : Truncate(auditEvent.TenantName, 200),
-                Action = auditEvent.Action,
-                Outcome = auditEvent.Outcome,
-                DetailsJson = AuditChain.CanonicalDetails(auditEvent.Details),
-                CorrelationId = Truncate(correlationId, 64),
-                PreviousHash = previousHash,
-            };
-            entry.Hash = chain.ComputeHash(previousHash, entry);
-            db.Add(entry);
+                var entry = new AuditEntry
+                {
+                    Id = ++previousId,
+                    // Hashed as stored: whole microseconds, the precision both providers keep.
+                    TimestampUtc = UtcDateTimeConverter.TruncateToMicroseconds(clock.GetUtcNow().UtcDateTime),
+                    Actor = Truncate(actor, 256),
+                    ActorRoles = Truncate(roles, 128),
+                    SourceIp = sourceIp is null ? null : Truncate(sourceIp, 64),
+                    TenantId = auditEvent.TenantId,
+                    TenantName = auditEvent.TenantName is null ? null : Truncate(auditEvent.TenantName, 200),
+                    Action = auditEvent.Action,
+                    Outcome = auditEvent.Outcome,
+                    DetailsJson = AuditChain.CanonicalDetails(auditEvent.Details),
+                    CorrelationId = Truncate(correlationId, 64),
+                    PreviousHash = previousHash,
+                };
+                entry.Hash = chain.ComputeHash(previousHash, entry);
+                previousHash = entry.Hash;
+                db.Add(entry);
+                entries.Add(entry);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            if (entry.Id % options.Value.CheckpointEvery == 0)
+            foreach (var entry in entries.Where(e => e.Id % options.Value.CheckpointEvery == 0))
             {
                 await CheckpointAsync(entry, cancellationToken);
             }
 
-            return entry;
+            return entries;
         }
         finally
         {

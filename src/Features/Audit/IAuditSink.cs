@@ -7,6 +7,19 @@ namespace Portal.Features.Audit;
 public interface IAuditSink
 {
     Task WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Several events at once (a sweep's status changes): the real sink appends them in one transaction. Events must
+    /// carry their <see cref="AuditEvent.TenantName"/>; it is not looked up.
+    /// </summary>
+    async Task WriteManyAsync(IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvents);
+        foreach (var auditEvent in auditEvents)
+        {
+            await WriteAsync(auditEvent, cancellationToken);
+        }
+    }
 }
 
 /// <summary>What happened. Actor, role, source IP, time and correlation id are filled in by the audit service.</summary>

@@ -4,7 +4,13 @@ namespace Portal.Features.Status;
 public interface IConnectionProbe
 {
     Task<IReadOnlyList<LayerProbeResult>> ProbeAsync(int tenantId, CancellationToken ct);
+
+    /// <summary>The sweep's call: the tenant and its secret rows were read with the rest of the sweep, so need not be read again.</summary>
+    Task<IReadOnlyList<LayerProbeResult>> ProbeAsync(ProbeTarget target, CancellationToken ct) => ProbeAsync(target.Tenant.Id, ct);
 }
+
+/// <summary>A tenant to probe, with its stored secret rows (still encrypted), as the sweep loaded them.</summary>
+public sealed record ProbeTarget(Tenants.Tenant Tenant, IReadOnlyList<Tenants.TenantSecret> Secrets);
 
 /// <summary>What one probe of one layer found. <paramref name="EvidenceJson"/> must never contain a secret.</summary>
 public sealed record LayerProbeResult(

@@ -9,7 +9,9 @@ internal static class StatusQueries
     /// <summary>
     /// The newest <paramref name="perLayer"/> results of each layer of the given tenants, in one query that walks the
     /// (TenantId, Layer, CheckedUtc) index. Ids are integers formatted invariantly, so the SQL is not injectable;
-    /// identifiers are double-quoted, which both SQLite and PostgreSQL read the same way.
+    /// identifiers are double-quoted, which both SQLite and PostgreSQL read the same way. The rows come straight from
+    /// the ranked subquery: an outer <c>"Id" IN (…)</c> over the same table let PostgreSQL plan a full scan of all
+    /// results per page (11.5 s for the 10,000-tenant CSV export).
     /// </summary>
     public static async Task<List<CheckResult>> LatestPerLayerAsync(PortalDbContext db, IReadOnlyCollection<int> tenantIds, int perLayer, CancellationToken ct)
     {
@@ -22,8 +24,8 @@ internal static class StatusQueries
         var take = perLayer.ToString(CultureInfo.InvariantCulture);
 #pragma warning disable EF1003 // only integers are interpolated (see above)
         return await db.Set<CheckResult>().FromSqlRaw(
-                "SELECT * FROM \"StatusCheckResults\" WHERE \"Id\" IN (SELECT \"Id\" FROM (SELECT \"Id\", ROW_NUMBER() OVER (PARTITION BY \"TenantId\", \"Layer\" ORDER BY \"CheckedUtc\" DESC, \"Id\" DESC) AS rn " +
-                $"FROM \"StatusCheckResults\" WHERE \"TenantId\" IN ({ids})) AS ranked WHERE rn <= {take})")
+                "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY \"TenantId\", \"Layer\" ORDER BY \"CheckedUtc\" DESC, \"Id\" DESC) AS rn " +
+                $"FROM \"StatusCheckResults\" WHERE \"TenantId\" IN ({ids})) AS ranked WHERE rn <= {take}")
             .AsNoTracking().ToListAsync(ct);
 #pragma warning restore EF1003
     }

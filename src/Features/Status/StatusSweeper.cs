@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
@@ -35,7 +36,8 @@ public sealed class StatusSweeper(
 
     private readonly SemaphoreSlim _global = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _perHost = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<int, byte> _inFlight = new();
+    /// <summary>Tenants being checked, each with the sweep that holds it (so a sweep only releases its own).</summary>
+    private readonly ConcurrentDictionary<int, object> _inFlight = new();
     private readonly DateTime _startedUtc = clock.GetUtcNow().UtcDateTime;
     private DateTime _lastPruneUtc = DateTime.MinValue;
 
@@ -91,16 +93,62 @@ public sealed class StatusSweeper(
             .Select(r => r.Id).ToList();
     }
 
-    /// <summary>Checks the given tenants now (bounded, each with its own timeout) and returns their derived statuses.</summary>
+    /// <summary>
+    /// Checks the given tenants now (bounded, each with its own timeout) and returns their derived statuses. The sweep
+    /// reads its tenants, secrets, earlier results and set-up progress once, up front; results are written by one writer
+    /// in batches of whatever has arrived, so the database work per sweep does not grow per tenant.
+    /// </summary>
     public async Task<IReadOnlyDictionary<int, ConnectionStatus>> SweepAsync(IReadOnlyCollection<int> tenantIds, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tenantIds);
-        Dictionary<int, string> hosts;
-        var ids = tenantIds.Distinct().ToList();
+        var sweep = new object();
+        var ids = tenantIds.Distinct().Where(id => _inFlight.TryAdd(id, sweep)).ToList(); // one already being checked would double-report its change
+        var results = new ConcurrentDictionary<int, ConnectionStatus>();
+        try
+        {
+            if (ids.Count > 0)
+            {
+                var inputs = await LoadInputsAsync(ids, ct);
+                var probed = Channel.CreateUnbounded<ProbedTenant>(new UnboundedChannelOptions { SingleReader = true });
+                var writer = WriteResultsAsync(probed.Reader, results, id => _inFlight.TryRemove(new KeyValuePair<int, object>(id, sweep)), ct);
+                try
+                {
+                    await Task.WhenAll(inputs.Select(input => ProbeGatedAsync(input, probed.Writer, ct)));
+                }
+                finally
+                {
+                    probed.Writer.Complete();
+                    await writer;
+                }
+            }
+        }
+        finally
+        {
+            foreach (var id in ids)
+            {
+                _inFlight.TryRemove(new KeyValuePair<int, object>(id, sweep));
+            }
+        }
+
+        await broadcaster.PublishAsync(results.Keys.ToList());
+        return results;
+    }
+
+    /// <summary>What a check needs besides the probe, read for the whole sweep in a fixed number of queries.</summary>
+    private sealed record SweepInput(Tenant Tenant, IReadOnlyList<TenantSecret> Secrets, IReadOnlyList<CheckResult> Earlier, bool SetupInProgress, string Host);
+
+    private sealed record ProbedTenant(SweepInput Input, IReadOnlyList<LayerProbeResult> Results);
+
+    private async Task<List<SweepInput>> LoadInputsAsync(List<int> ids, CancellationToken ct)
+    {
+        List<Tenant> tenants;
+        ILookup<int, TenantSecret> secrets;
+        ILookup<int, CheckResult> earlier;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            hosts = (await db.Set<Tenant>().AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.UemApiUrl }).ToListAsync(ct))
-                .ToDictionary(t => t.Id, t => Uri.TryCreate(t.UemApiUrl, UriKind.Absolute, out var u) ? u.Host : "");
+            tenants = await db.Set<Tenant>().AsNoTracking().Include(t => t.Tags).Where(t => ids.Contains(t.Id)).ToListAsync(ct);
+            secrets = (await db.Set<TenantSecret>().AsNoTracking().Where(s => ids.Contains(s.TenantId)).ToListAsync(ct)).ToLookup(s => s.TenantId);
+            earlier = (await StatusQueries.LatestPerLayerAsync(db, ids, 1, ct)).ToLookup(c => c.TenantId);
         }
 
         IReadOnlyDictionary<int, string> setup;
@@ -109,58 +157,41 @@ public sealed class StatusSweeper(
             setup = await scope.ServiceProvider.GetRequiredService<ISetupProgress>().StepInProgressByTenantAsync(ids, ct);
         }
 
-        var results = new ConcurrentDictionary<int, ConnectionStatus>();
-        var changed = new ConcurrentBag<int>();
-        await Task.WhenAll(hosts.Select(async pair =>
-        {
-            var (tenantId, host) = pair;
-            if (!_inFlight.TryAdd(tenantId, 0))
-            {
-                return; // already being checked: a second concurrent check would double-report the change
-            }
+        return tenants.Select(t => new SweepInput(t, [.. secrets[t.Id]], [.. earlier[t.Id]], setup.ContainsKey(t.Id),
+            Uri.TryCreate(t.UemApiUrl, UriKind.Absolute, out var u) ? u.Host : "")).ToList();
+    }
 
+    private async Task ProbeGatedAsync(SweepInput input, ChannelWriter<ProbedTenant> probed, CancellationToken ct)
+    {
+        try
+        {
+            var hostGate = _perHost.GetOrAdd(input.Host, _ => new SemaphoreSlim(options.Value.MaxConcurrencyPerHost, options.Value.MaxConcurrencyPerHost));
+            // Host slot first: tenants queued behind a busy host do not hold global slots others could use.
+            await hostGate.WaitAsync(ct);
             try
             {
-                var hostGate = _perHost.GetOrAdd(host, _ => new SemaphoreSlim(options.Value.MaxConcurrencyPerHost, options.Value.MaxConcurrencyPerHost));
-                // Host slot first: tenants queued behind a busy host do not hold global slots others could use.
-                await hostGate.WaitAsync(ct);
+                await _global.WaitAsync(ct);
                 try
                 {
-                    await _global.WaitAsync(ct);
-                    try
-                    {
-                        var (status, didChange) = await CheckTenantAsync(tenantId, setup.ContainsKey(tenantId), ct);
-                        results[tenantId] = status;
-                        if (didChange)
-                        {
-                            changed.Add(tenantId);
-                        }
-                    }
-                    finally
-                    {
-                        _global.Release();
-                    }
+                    probed.TryWrite(new ProbedTenant(input, await ProbeWithTimeoutAsync(input, ct)));
                 }
                 finally
                 {
-                    hostGate.Release();
+                    _global.Release();
                 }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                logger.LogError(ex, "Status check of tenant {TenantId} failed", tenantId);
             }
             finally
             {
-                _inFlight.TryRemove(tenantId, out _);
+                hostGate.Release();
             }
-        }));
-
-        await broadcaster.PublishAsync(results.Keys.ToList());
-        return results;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Status check of tenant {TenantId} failed", input.Tenant.Id);
+        }
     }
 
-    private async Task<IReadOnlyList<LayerProbeResult>> ProbeWithTimeoutAsync(int tenantId, CancellationToken ct)
+    private async Task<IReadOnlyList<LayerProbeResult>> ProbeWithTimeoutAsync(SweepInput input, CancellationToken ct)
     {
         var timeout = TimeSpan.FromSeconds(options.Value.TenantTimeoutSeconds);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -170,7 +201,7 @@ public sealed class StatusSweeper(
         var probe = scope.ServiceProvider.GetRequiredService<IConnectionProbe>();
         try
         {
-            return await probe.ProbeAsync(tenantId, cts.Token).WaitAsync(cts.Token);
+            return await probe.ProbeAsync(new ProbeTarget(input.Tenant, input.Secrets), cts.Token).WaitAsync(cts.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -180,76 +211,196 @@ public sealed class StatusSweeper(
         }
     }
 
-    private async Task<(ConnectionStatus Status, bool Changed)> CheckTenantAsync(int tenantId, bool setupInProgress, CancellationToken ct)
+    /// <summary>
+    /// The sweep's one writer: takes whatever probes have finished (up to <see cref="WriteBatchSize"/>) and stores them
+    /// together; a batch that fails is retried tenant by tenant, so one bad row does not lose the others.
+    /// </summary>
+    private async Task WriteResultsAsync(ChannelReader<ProbedTenant> probed, ConcurrentDictionary<int, ConnectionStatus> results, Action<int> release, CancellationToken ct)
     {
-        var probed = await ProbeWithTimeoutAsync(tenantId, ct);
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenant = await db.Set<Tenant>().AsNoTracking().Include(t => t.Tags).FirstOrDefaultAsync(t => t.Id == tenantId, ct);
-        if (tenant is null)
+        var batch = new List<ProbedTenant>(WriteBatchSize);
+        while (await WaitToReadAsync(probed, ct))
         {
-            return (ConnectionStatus.NotConfigured, false);
-        }
+            await FillBatchAsync(probed, batch, ct);
 
-        var earlier = await StatusQueries.LatestPerLayerAsync(db, [tenantId], 1, ct);
-        var fresh = probed.Select(r => new CheckResult
-        {
-            TenantId = tenantId, Layer = r.Layer, Outcome = r.Outcome, Diagnosis = Truncate(r.Diagnosis, 1000), Fix = r.Fix is null ? null : Truncate(r.Fix, 1000),
-            LatencyMs = r.LatencyMs, ErrorCode = r.ErrorCode is null ? null : Truncate(r.ErrorCode, 100), EvidenceJson = r.EvidenceJson, CheckedUtc = now,
-        }).ToList();
-        db.AddRange(fresh);
-
-        // The newest result of each layer: this check's where it probed the layer, the earlier one elsewhere (saved below with the snapshot).
-        var latest = fresh.Concat(earlier.Where(e => fresh.All(f => f.Layer != e.Layer))).ToList();
-        var secrets = await db.Set<TenantSecret>().AsNoTracking().Where(s => s.TenantId == tenantId)
-            .Select(s => new { s.Kind, s.SecretSetUtc }).ToListAsync(ct);
-        var configured = secrets.Any(s => s.Kind == TenantSecretKind.UemClientSecret);
-        var status = StatusRules.Derive(configured, setupInProgress, latest.Select(c => new LayerCheck(c.Layer, c.Outcome, c.CheckedUtc)).ToList(), now, options.Value.Interval);
-        var worst = latest.OrderByDescending(c => StatusPresentation.Severity(c.Outcome)).ThenBy(c => c.Layer).FirstOrDefault(c => c.Outcome != CheckOutcome.Passed);
-
-        var snapshot = await db.Set<TenantStatusSnapshot>().FirstOrDefaultAsync(s => s.TenantId == tenantId, ct);
-        ConnectionStatus? previous = snapshot?.Status;
-        if (snapshot is null)
-        {
-            snapshot = new TenantStatusSnapshot { TenantId = tenantId, Status = status, StatusSinceUtc = now };
-            db.Add(snapshot);
-        }
-
-        var changed = previous != status;
-        if (changed)
-        {
-            snapshot.Status = status;
-            snapshot.StatusSinceUtc = now;
-        }
-
-        snapshot.LastCheckedUtc = now;
-        // Without a stored client secret (never entered, or removed when the tenant's hosts changed) old failures are beside the point.
-        snapshot.Diagnosis = configured ? worst?.Diagnosis : NeedsCredentialsDiagnosis;
-        snapshot.Fix = configured ? worst?.Fix : NeedsCredentialsFix;
-        await db.SaveChangesAsync(ct);
-
-        var events = new List<NotificationEvent>();
-        var tags = tenant.Tags.Select(t => t.Name).ToList();
-        if (changed)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<IAuditSink>().WriteAsync(new AuditEvent("status.changed", AuditOutcome.Success, tenantId,
-                new Dictionary<string, string?>
-                {
-                    ["from"] = previous?.ToString() ?? "none",
-                    ["to"] = status.ToString(),
-                    ["diagnosis"] = worst?.Diagnosis,
-                })
-            { ActorOverride = AuditActor, TenantName = tenant.DisplayName }, ct);
-
-            if (NotificationRules.Classify(previous, status) is { } kind)
+            try
             {
-                var (subject, body) = NotificationRules.StatusMessage(kind, tenant.DisplayName, previous, status, worst?.Diagnosis, worst?.Fix, Link(tenantId));
-                events.Add(new NotificationEvent(kind, tenantId, tenant.DisplayName, tags, NotificationRules.StatusChangeKey(tenantId, status, now), subject, body));
+                await StoreAsync(batch, results, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Storing a batch of {Count} status checks failed; storing them one by one", batch.Count);
+                foreach (var one in batch)
+                {
+                    try
+                    {
+                        await StoreAsync([one], results, ct);
+                    }
+                    catch (Exception oneEx) when (oneEx is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        logger.LogError(oneEx, "Status check of tenant {TenantId} failed", one.Input.Tenant.Id);
+                    }
+                }
+            }
+
+            // Stored (or given up): a "check now" may check these tenants again while the rest of the sweep runs.
+            foreach (var done in batch)
+            {
+                release(done.Input.Tenant.Id);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Waits for the next probe; a cancelled sweep stops writing (the probes stop too).</summary>
+    private static async Task<bool> WaitToReadAsync(ChannelReader<ProbedTenant> probed, CancellationToken ct)
+    {
+        try
+        {
+            return await probed.WaitToReadAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private const int WriteBatchSize = 100;
+
+    /// <summary>How long a batch waits for more finished probes; real time, as it only groups work.</summary>
+    private static readonly TimeSpan FlushWindow = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Takes what has arrived and what arrives within <see cref="FlushWindow"/>, up to a full batch or the sweep's end.</summary>
+    private static async Task FillBatchAsync(ChannelReader<ProbedTenant> probed, List<ProbedTenant> batch, CancellationToken ct)
+    {
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        window.CancelAfter(FlushWindow);
+        while (batch.Count < WriteBatchSize)
+        {
+            if (probed.TryRead(out var item))
+            {
+                batch.Add(item);
+                continue;
+            }
+
+            try
+            {
+                if (!await probed.WaitToReadAsync(window.Token))
+                {
+                    return; // every probe of the sweep is in
+                }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return; // the window is over: write what there is
             }
         }
+    }
 
-        foreach (var secret in secrets)
+    /// <summary>Stores the checks of a batch in one save, then audits the changes and queues their notifications.</summary>
+    private async Task StoreAsync(IReadOnlyList<ProbedTenant> batch, ConcurrentDictionary<int, ConnectionStatus> results, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var changes = new List<(SweepInput Input, ConnectionStatus? Previous, ConnectionStatus Status, CheckResult? Worst)>();
+        var statuses = new Dictionary<int, ConnectionStatus>();
+        var events = new List<NotificationEvent>();
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var ids = batch.Select(b => b.Input.Tenant.Id).ToList();
+            // Read at write time (not with the sweep's inputs), so a review recorded meanwhile is neither lost nor overwritten.
+            var snapshots = await db.Set<TenantStatusSnapshot>().Where(s => ids.Contains(s.TenantId)).ToDictionaryAsync(s => s.TenantId, ct);
+            foreach (var (input, probed) in batch)
+            {
+                var tenantId = input.Tenant.Id;
+                var fresh = probed.Select(r => new CheckResult
+                {
+                    TenantId = tenantId, Layer = r.Layer, Outcome = r.Outcome, Diagnosis = Truncate(r.Diagnosis, 1000), Fix = r.Fix is null ? null : Truncate(r.Fix, 1000),
+                    LatencyMs = r.LatencyMs, ErrorCode = r.ErrorCode is null ? null : Truncate(r.ErrorCode, 100), EvidenceJson = r.EvidenceJson, CheckedUtc = now,
+                }).ToList();
+                db.AddRange(fresh);
+
+                // The newest result of each layer: this check's where it probed the layer, the earlier one elsewhere.
+                var latest = fresh.Concat(input.Earlier.Where(e => fresh.All(f => f.Layer != e.Layer))).ToList();
+                var configured = input.Secrets.Any(s => s.Kind == TenantSecretKind.UemClientSecret);
+                var status = StatusRules.Derive(configured, input.SetupInProgress, latest.Select(c => new LayerCheck(c.Layer, c.Outcome, c.CheckedUtc)).ToList(), now, options.Value.Interval);
+                var worst = latest.OrderByDescending(c => StatusPresentation.Severity(c.Outcome)).ThenBy(c => c.Layer).FirstOrDefault(c => c.Outcome != CheckOutcome.Passed);
+
+                if (!snapshots.TryGetValue(tenantId, out var snapshot))
+                {
+                    snapshot = new TenantStatusSnapshot { TenantId = tenantId, Status = status, StatusSinceUtc = now };
+                    db.Add(snapshot);
+                    changes.Add((input, null, status, worst));
+                }
+                else if (snapshot.Status != status)
+                {
+                    changes.Add((input, snapshot.Status, status, worst));
+                    snapshot.Status = status;
+                    snapshot.StatusSinceUtc = now;
+                }
+
+                snapshot.LastCheckedUtc = now;
+                // Without a stored client secret (never entered, or removed when the tenant's hosts changed) old failures are beside the point.
+                snapshot.Diagnosis = configured ? worst?.Diagnosis : NeedsCredentialsDiagnosis;
+                snapshot.Fix = configured ? worst?.Fix : NeedsCredentialsFix;
+                statuses[tenantId] = status;
+                events.AddRange(ReminderEvents(input, snapshot.LastAttestedUtc, configured, now));
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+
+        foreach (var (tenantId, status) in statuses)
+        {
+            results[tenantId] = status;
+        }
+
+        // The checks are stored: a failure from here on is logged, not retried (that would store them twice).
+        try
+        {
+            if (changes.Count > 0)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IAuditSink>().WriteManyAsync(
+                    changes.Select(c => ChangeAudit(c.Input.Tenant, c.Previous, c.Status, c.Worst)).ToList(), ct);
+                events.AddRange(changes.SelectMany(c => ChangeEvents(c.Input.Tenant, c.Previous, c.Status, c.Worst, now)));
+            }
+
+            await outbox.EnqueueAsync(events, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Auditing or queuing notifications for {Count} status checks failed", batch.Count);
+        }
+    }
+
+    private static AuditEvent ChangeAudit(Tenant tenant, ConnectionStatus? previous, ConnectionStatus status, CheckResult? worst) =>
+        new("status.changed", AuditOutcome.Success, tenant.Id, new Dictionary<string, string?>
+        {
+            ["from"] = previous?.ToString() ?? "none",
+            ["to"] = status.ToString(),
+            ["diagnosis"] = worst?.Diagnosis,
+        })
+        { ActorOverride = AuditActor, TenantName = tenant.DisplayName };
+
+    private IEnumerable<NotificationEvent> ChangeEvents(Tenant tenant, ConnectionStatus? previous, ConnectionStatus status, CheckResult? worst, DateTime now)
+    {
+        if (NotificationRules.Classify(previous, status) is not { } kind)
+        {
+            yield break;
+        }
+
+        var (subject, body) = NotificationRules.StatusMessage(kind, tenant.DisplayName, previous, status, worst?.Diagnosis, worst?.Fix, Link(tenant.Id));
+        yield return new NotificationEvent(kind, tenant.Id, tenant.DisplayName, Tags(tenant), NotificationRules.StatusChangeKey(tenant.Id, status, now), subject, body);
+    }
+
+    private static List<string> Tags(Tenant tenant) => tenant.Tags.Select(t => t.Name).ToList();
+
+    /// <summary>Rotation and review reminders (their keys make each one go out once per threshold).</summary>
+    private IEnumerable<NotificationEvent> ReminderEvents(SweepInput input, DateTime? lastAttestedUtc, bool configured, DateTime now)
+    {
+        var tenant = input.Tenant;
+        var tenantId = tenant.Id;
+        foreach (var secret in input.Secrets)
         {
             var assessment = RotationPolicy.Assess(secret.SecretSetUtc, now, options.Value.RotationPolicyDays);
             if (assessment.WarningThreshold is { } threshold)
@@ -260,21 +411,18 @@ public sealed class StatusSweeper(
                     : $"[Connector Portal] {tenant.DisplayName}: {label} rotation due in {assessment.DaysUntilDue} days";
                 var body = $"Tenant: {tenant.DisplayName}\n{label} was set {assessment.AgeDays} days ago; the policy is {options.Value.RotationPolicyDays} days.\nRotate it with the setup wizard." +
                            (Link(tenantId) is { } l ? $"\nDetails: {l}" : "");
-                events.Add(new NotificationEvent(NotificationEventKind.RotationDue, tenantId, tenant.DisplayName, tags,
-                    NotificationRules.RotationKey(tenantId, secret.Kind.ToString(), secret.SecretSetUtc, threshold), subject, body));
+                yield return new NotificationEvent(NotificationEventKind.RotationDue, tenantId, tenant.DisplayName, Tags(tenant),
+                    NotificationRules.RotationKey(tenantId, secret.Kind.ToString(), secret.SecretSetUtc, threshold), subject, body);
             }
         }
 
-        if (configured && AttestationRules.Assess(snapshot.LastAttestedUtc ?? tenant.CreatedUtc, now, options.Value.AttestationOverdueDays) == AttestationRules.State.Overdue)
+        if (configured && AttestationRules.Assess(lastAttestedUtc ?? tenant.CreatedUtc, now, options.Value.AttestationOverdueDays) == AttestationRules.State.Overdue)
         {
-            events.Add(new NotificationEvent(NotificationEventKind.AttestationOverdue, tenantId, tenant.DisplayName, tags,
-                NotificationRules.AttestationKey(tenantId, snapshot.LastAttestedUtc),
+            yield return new NotificationEvent(NotificationEventKind.AttestationOverdue, tenantId, tenant.DisplayName, Tags(tenant),
+                NotificationRules.AttestationKey(tenantId, lastAttestedUtc),
                 $"[Connector Portal] {tenant.DisplayName}: connection review overdue",
-                $"Tenant: {tenant.DisplayName}\nNo team lead has reviewed this connection for {options.Value.AttestationOverdueDays} days." + (Link(tenantId) is { } l2 ? $"\nDetails: {l2}" : "")));
+                $"Tenant: {tenant.DisplayName}\nNo team lead has reviewed this connection for {options.Value.AttestationOverdueDays} days." + (Link(tenantId) is { } l2 ? $"\nDetails: {l2}" : ""));
         }
-
-        await outbox.EnqueueAsync(events, ct);
-        return (status, changed);
     }
 
     private string? Link(int tenantId) => notificationOptions.Value.PortalBaseUrl is { Length: > 0 } baseUrl

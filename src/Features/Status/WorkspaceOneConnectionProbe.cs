@@ -20,9 +20,19 @@ public sealed class WorkspaceOneConnectionProbe(
     /// <summary>A passing layer slower than this counts as degraded.</summary>
     public static readonly TimeSpan SlowThreshold = TimeSpan.FromSeconds(5);
 
-    public async Task<IReadOnlyList<LayerProbeResult>> ProbeAsync(int tenantId, CancellationToken ct)
+    public const string JobName = "status-sweep";
+
+    public async Task<IReadOnlyList<LayerProbeResult>> ProbeAsync(int tenantId, CancellationToken ct) =>
+        await ProbeAsync(await secrets.GetForBackgroundJobAsync(tenantId, JobName, ct), ct);
+
+    public async Task<IReadOnlyList<LayerProbeResult>> ProbeAsync(ProbeTarget target, CancellationToken ct)
     {
-        var credentials = await secrets.GetForBackgroundJobAsync(tenantId, "status-sweep", ct);
+        ArgumentNullException.ThrowIfNull(target);
+        return await ProbeAsync(await secrets.GetForBackgroundJobAsync(target.Tenant, target.Secrets, JobName, ct), ct);
+    }
+
+    private async Task<IReadOnlyList<LayerProbeResult>> ProbeAsync(TenantApiCredentials? credentials, CancellationToken ct)
+    {
         if (credentials?.UemConnection() is not { } connection)
         {
             return []; // not configured (or secrets unreadable): nothing to probe

@@ -17,31 +17,76 @@ public sealed class BackgroundSecretUseLog(TimeProvider clock) : IDisposable
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    /// <summary>Calls <paramref name="write"/> unless this use (same details) was already recorded today.</summary>
-    public async Task RecordOnceAsync(int tenantId, string actor, IReadOnlyDictionary<string, string?> details, Func<Task> write, CancellationToken ct)
+    private readonly List<PendingUse> _pending = [];
+
+    /// <summary>
+    /// Writes <paramref name="use"/> through <paramref name="sink"/> unless this use (same details) was already recorded
+    /// today, and returns once it is recorded. Concurrent first uses (a sweep's first pass over many tenants) are written
+    /// together: whoever holds the write turn appends everything waiting in one transaction.
+    /// </summary>
+    public async Task RecordOnceAsync(int tenantId, string actor, AuditEvent use, IAuditSink sink, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(use);
+        ArgumentNullException.ThrowIfNull(sink);
         var key = (tenantId, actor);
-        var use = (AuditChain.CanonicalDetails(details), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        if (_recorded.TryGetValue(key, out var seen) && seen == use)
+        var day = (AuditChain.CanonicalDetails(use.Details), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        if (_recorded.TryGetValue(key, out var seen) && seen == day)
         {
             return;
         }
 
-        // Rare (once per tenant a day): serialised, so concurrent probes of one tenant record it once.
+        var pending = new PendingUse(key, day, use);
+        lock (_pending)
+        {
+            _pending.Add(pending);
+        }
+
         await _writeLock.WaitAsync(ct);
         try
         {
-            if (!(_recorded.TryGetValue(key, out seen) && seen == use))
+            if (!pending.Recorded.Task.IsCompleted)
             {
-                await write();
-                _recorded[key] = use;
+                await WritePendingAsync(sink);
             }
         }
         finally
         {
             _writeLock.Release();
         }
+
+        await pending.Recorded.Task;
+    }
+
+    private async Task WritePendingAsync(IAuditSink sink)
+    {
+        List<PendingUse> taken;
+        lock (_pending)
+        {
+            taken = [.. _pending];
+            _pending.Clear();
+        }
+
+        try
+        {
+            var toWrite = taken.Where(p => !(_recorded.TryGetValue(p.Key, out var seen) && seen == p.Day)).DistinctBy(p => (p.Key, p.Day)).ToList();
+            // Not the caller's token: the write is shared by every use waiting in it.
+            await sink.WriteManyAsync(toWrite.Select(p => p.Event).ToList(), CancellationToken.None);
+            foreach (var p in toWrite)
+            {
+                _recorded[p.Key] = p.Day;
+            }
+
+            taken.ForEach(p => p.Recorded.TrySetResult());
+        }
+        catch (Exception ex)
+        {
+            taken.ForEach(p => p.Recorded.TrySetException(ex));
+        }
+    }
+
+    private sealed record PendingUse((int TenantId, string Actor) Key, (string Details, DateOnly Day) Day, AuditEvent Event)
+    {
+        public TaskCompletionSource Recorded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public void Dispose() => _writeLock.Dispose();

@@ -45,6 +45,20 @@ public sealed class TenantSecretsService(
     public Task<TenantApiCredentials?> GetForBackgroundJobAsync(int tenantId, string jobName, CancellationToken ct = default) =>
         LoadAsync(tenantId, new TenantScopeFilter("system:" + jobName, null), "system:" + jobName, jobName, ct, background: true);
 
+    /// <summary>
+    /// <see cref="GetForBackgroundJobAsync(int, string, CancellationToken)"/> for a job that already read the tenant and
+    /// its secret rows with many others in one query (the status sweep): decrypts and records the use the same way,
+    /// without reading the tenant again.
+    /// </summary>
+    public async Task<TenantApiCredentials> GetForBackgroundJobAsync(Tenant tenant, IReadOnlyList<TenantSecret> rows, string jobName, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(rows);
+        var credentials = await DecryptAsync(tenant, rows, ct);
+        await AuditBackgroundUseAsync(credentials, "system:" + jobName, jobName, ct);
+        return credentials;
+    }
+
     /// <summary>Display state of each secret kind (never the value); decryptability is checked so the UI can ask for re-entry.</summary>
     public IReadOnlyList<SecretStatus> Describe(IReadOnlyCollection<TenantSecret> rows)
     {
@@ -108,8 +122,7 @@ public sealed class TenantSecretsService(
     private Task AuditBackgroundUseAsync(TenantApiCredentials credentials, string actor, string purpose, CancellationToken ct)
     {
         var details = UseDetails(credentials, actor, purpose);
-        return backgroundUse.RecordOnceAsync(credentials.TenantId, actor, details,
-            () => audit.WriteAsync(UseEvent(credentials, details) with { ActorOverride = actor }, ct), ct);
+        return backgroundUse.RecordOnceAsync(credentials.TenantId, actor, UseEvent(credentials, details) with { ActorOverride = actor }, audit, ct);
     }
 
     private static AuditEvent UseEvent(TenantApiCredentials credentials, Dictionary<string, string?> details) =>

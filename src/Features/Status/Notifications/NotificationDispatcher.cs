@@ -68,6 +68,17 @@ public sealed class NotificationOutbox(IDbContextFactory<PortalDbContext> dbFact
             {
                 await db.SaveChangesAsync(ct);
             }
+            catch (DbUpdateException) when (events.Count > 1)
+            {
+                // A batch of several tenants' events: one key queued concurrently must not lose the others.
+                var queued = 0;
+                foreach (var e in events)
+                {
+                    queued += await EnqueueAsync([e], ct);
+                }
+
+                return queued;
+            }
             catch (DbUpdateException)
             {
                 // A concurrent sweep queued the same key first (unique index): that one message is enough.
