@@ -101,17 +101,8 @@ public sealed class WorkspaceOneSetupVerifier(
         var (sent, mayHaveArrived) = (false, false);
         try
         {
-            UemDevice? device = null;
-            for (var page = 0; page < 20 && device is null; page++)
-            {
-                var result = await uem.SearchDevicesAsync(connection, new UemDeviceQuery(Page: page, PageSize: 500), cancellationToken);
-                device = result.Devices?.FirstOrDefault(d => string.Equals(d.SerialNumber, serialNumber, StringComparison.OrdinalIgnoreCase));
-                if (result.Devices is null || result.Devices.Count < 500)
-                {
-                    break;
-                }
-            }
-
+            // One lookup by serial number: paging devices/search would stop at UEM's 10,000-result cap.
+            var device = await uem.FindDeviceBySerialNumberAsync(connection, serialNumber, cancellationToken);
             if (device?.Id is null)
             {
                 return VerificationReport.OneLine("Device", false, $"No device with serial number {serialNumber} is visible to this OAuth client.",
