@@ -21,14 +21,16 @@ internal static class RetryAfterHeader
     /// When the service allows the next call: <c>Retry-After</c>, or on a 429 without it the end of the rate-limit
     /// window (<c>X-RateLimit-Reset</c>, which UEM sends instead).
     /// </summary>
-    public static DateTimeOffset? RetryAt(HttpResponseMessage? response, TimeProvider time) =>
-        RetryAt(response?.Headers.RetryAfter, time.GetUtcNow())
-            ?? (response?.StatusCode == System.Net.HttpStatusCode.TooManyRequests ? RateLimitHeaders.ResetAt(response) : null);
+    public static DateTimeOffset? RetryAt(HttpResponseMessage? response, TimeProvider time) => RetryAt(response, time.GetUtcNow());
 
     /// <summary>How long to wait before the next call (see <see cref="RetryAt(HttpResponseMessage?, TimeProvider)"/>); a past instant is no wait.</summary>
     public static TimeSpan? Wait(HttpResponseMessage? response, TimeProvider time)
     {
-        var now = time.GetUtcNow();
-        return RetryAt(response, time) is { } at ? (at > now ? at - now : TimeSpan.Zero) : null;
+        var now = time.GetUtcNow(); // one reading: a delta must come back exact
+        return RetryAt(response, now) is { } at ? (at > now ? at - now : TimeSpan.Zero) : null;
     }
+
+    private static DateTimeOffset? RetryAt(HttpResponseMessage? response, DateTimeOffset now) =>
+        RetryAt(response?.Headers.RetryAfter, now)
+            ?? (response?.StatusCode == System.Net.HttpStatusCode.TooManyRequests ? RateLimitHeaders.ResetAt(response) : null);
 }

@@ -171,6 +171,9 @@ public enum SimFaultKind
     /// <summary>200 with a truncated JSON body.</summary>
     MalformedJson,
 
+    /// <summary>204 No Content, UEM's answer to a search with no results.</summary>
+    NoContent,
+
     /// <summary>Tokens are issued by another region's issuer, so the tenant rejects them (401 1024).</summary>
     WrongRegionIssuer,
 

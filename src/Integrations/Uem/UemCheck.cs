@@ -10,9 +10,6 @@ public enum UemCheck
     ApiKeys,
     DeviceSearch,
     IntelligenceEula,
-
-    /// <summary>A warning only: few REST API calls remain in the tenant's rate-limit window.</summary>
-    RateLimit,
 }
 
 public static class UemChecks
@@ -34,7 +31,6 @@ public static class UemChecks
         UemCheck.ApiKeys => "API keys",
         UemCheck.DeviceSearch => "Device search",
         UemCheck.IntelligenceEula => "Intelligence EULA",
-        UemCheck.RateLimit => "API rate limit",
         _ => throw new ArgumentOutOfRangeException(nameof(check), check, null),
     };
 }

@@ -28,6 +28,9 @@ public sealed partial class UemConnectionVerifier(
         return results;
     }
 
+    /// <summary>Label of the warning added after the checks when few calls remain; it is not one of the ordered <see cref="UemCheck"/>s.</summary>
+    public const string RateLimitCheck = "API rate limit";
+
     /// <summary>A warning when the tenant's last UEM response said few calls remain in its rate-limit window.</summary>
     private DiagnosedCheck? RateLimitWarning(UemConnection connection)
     {
@@ -38,7 +41,7 @@ public sealed partial class UemConnectionVerifier(
         }
 
         var until = reading.ResetAt is { } reset ? $" until {reset:HH:mm:ss} UTC" : "";
-        return Warning(UemCheck.RateLimit, DiagnosisLayer.ApiAuthentication,
+        return DiagnosedCheck.Warning(RateLimitCheck, DiagnosisLayer.ApiAuthentication,
             $"Only {reading.Remaining} of {reading.Limit} UEM API calls remain{until}.",
             $"Wait{(until.Length > 0 ? until : " for the window to reset")} before bulk work on this tenant; other integrations on the tenant (Intelligence, scripts) share these calls, so check them if this repeats.");
     }
