@@ -14,6 +14,7 @@ public sealed partial class UemConnectionVerifier(
     UemApiClient api,
     UemRateLimits rateLimits,
     IOptionsMonitor<RateLimitOptions> rateLimitOptions,
+    TimeProvider time,
     ILogger<UemConnectionVerifier> logger)
 {
     public async Task<IReadOnlyList<DiagnosedCheck>> VerifyAsync(UemConnection connection, UemVerifyOptions? options, CancellationToken cancellationToken)
@@ -35,7 +36,8 @@ public sealed partial class UemConnectionVerifier(
     private DiagnosedCheck? RateLimitWarning(UemConnection connection)
     {
         var percent = rateLimitOptions.CurrentValue.WarnWhenRemainingPercentAtMost;
-        if (percent <= 0 || rateLimits.Latest(connection.ApiBase) is not { } reading || !reading.IsLow(percent))
+        // A reading from a window that has since reset (this run stopped before any API call) says nothing.
+        if (percent <= 0 || rateLimits.Latest(connection.ApiBase) is not { } reading || !reading.IsLow(percent) || reading.ResetAt <= time.GetUtcNow())
         {
             return null;
         }
