@@ -112,6 +112,15 @@ internal static class IntegrationHttp
         }
     }
 
+    /// <summary>
+    /// A search result: UEM answers an empty search with <c>204 No Content</c>, which is "no results"
+    /// (<paramref name="empty"/>), not a malformed body.
+    /// </summary>
+    public static Task<T> ReadSearchAsync<T>(HttpResponseMessage response, T empty, IntegrationStage stage, string operation, CancellationToken cancellationToken) =>
+        response.StatusCode == System.Net.HttpStatusCode.NoContent
+            ? Task.FromResult(empty)
+            : ReadJsonAsync<T>(response, stage, operation, cancellationToken);
+
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value)
             ? value.ValueKind switch

@@ -12,6 +12,16 @@ public sealed class TokenCacheOptions
     public double RefreshSkewSeconds { get; set; } = 300;
 }
 
+/// <summary>When the portal warns about a UEM tenant's REST API rate limit (read from the <c>X-RateLimit-*</c> headers).</summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "Integrations:RateLimit";
+
+    /// <summary>Checks warn when at most this share (%) of the tenant's calls remains in the current window; 0 turns the warning off.</summary>
+    [Range(0, 100)]
+    public double WarnWhenRemainingPercentAtMost { get; set; } = 10;
+}
+
 /// <summary>Settings of the one standard resilience handler on each integration HttpClient.</summary>
 public sealed class IntegrationResilienceOptions : IValidatableObject
 {

@@ -28,6 +28,8 @@ public static class IntegrationsServiceCollectionExtensions
     {
         services.AddOptionsWithValidateOnStart<TokenCacheOptions>().BindConfiguration(TokenCacheOptions.SectionName).ValidateDataAnnotations();
         services.AddOptionsWithValidateOnStart<IntegrationResilienceOptions>().BindConfiguration(IntegrationResilienceOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations();
+        services.TryAddSingleton<UemRateLimits>();
         services.AddEgressGuard();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new AccessTokenCache(

@@ -34,6 +34,19 @@ public sealed record SimulatorLimits
 
     /// <summary>Injected faults held at once; more are refused.</summary>
     public int MaxFaults { get; init; } = 1_000;
+
+    /// <summary>Devices per tenant, seeded and generated (<see cref="SimulatorState.AddGeneratedDevices"/>).</summary>
+    public int MaxDevicesPerTenant { get; init; } = 100_000;
+
+    /// <summary>
+    /// UEM REST API calls a tenant may make per <see cref="UemApiRateWindow"/>, reported in the <c>X-RateLimit-*</c>
+    /// headers of every REST response; a tenant can be given its own (<see cref="SimulatorState.SetApiRateLimit"/>).
+    /// Omnissa publishes no number, so the default is far above anything demos and benchmarks send.
+    /// </summary>
+    public int UemApiCallsPerWindow { get; init; } = 100_000;
+
+    /// <summary>The fixed window the call count restarts in (whole seconds, aligned to the Unix epoch).</summary>
+    public TimeSpan UemApiRateWindow { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>A simulator limit (<see cref="SimulatorLimits"/>) refused the change; the message says which and what to do.</summary>

@@ -67,6 +67,58 @@ public sealed record SimApiKey(int Id, Guid Uuid, string ServiceName, string Key
 
 public sealed record SimDevice(int Id, Guid Uuid, string SerialNumber, string FriendlyName, string Platform, string Model, string UserName, int OrganizationGroupId, string ComplianceStatus, string AntivirusStatus, DateTimeOffset LastSeen);
 
+/// <summary>The outcome of counting one REST API call: whether it may proceed, and the values of the <c>X-RateLimit-*</c> headers.</summary>
+public sealed record SimApiRateDecision(bool Allowed, int Limit, int Remaining, long ResetEpochSeconds);
+
+/// <summary>
+/// A fixed-window call counter per tenant. Windows are whole seconds aligned to the Unix epoch, so the reset instant is
+/// exactly the epoch seconds UEM sends in <c>X-RateLimit-Reset</c>.
+/// </summary>
+public sealed class SimApiRateWindow
+{
+    private readonly Lock _gate = new();
+    private long _windowIndex = -1;
+    private int _count;
+    private int? _limit;
+    private long? _windowSeconds;
+
+    /// <summary>Gives this tenant its own limit and window (null: the simulator's defaults).</summary>
+    public void Configure(int? limit, TimeSpan? window)
+    {
+        lock (_gate)
+        {
+            _limit = limit;
+            _windowSeconds = window is { } w ? Math.Max(1, (long)w.TotalSeconds) : null;
+            _windowIndex = -1;
+            _count = 0;
+        }
+    }
+
+    public SimApiRateDecision Count(DateTimeOffset now, int defaultLimit, TimeSpan defaultWindow)
+    {
+        lock (_gate)
+        {
+            var limit = _limit ?? defaultLimit;
+            var windowSeconds = _windowSeconds ?? Math.Max(1, (long)defaultWindow.TotalSeconds);
+            var index = now.ToUnixTimeSeconds() / windowSeconds;
+            if (index != _windowIndex)
+            {
+                _windowIndex = index;
+                _count = 0;
+            }
+
+            var reset = (index + 1) * windowSeconds;
+            if (_count >= limit)
+            {
+                return new SimApiRateDecision(false, limit, 0, reset);
+            }
+
+            _count++;
+            return new SimApiRateDecision(true, limit, limit - _count, reset);
+        }
+    }
+}
+
 public sealed record SimCommand(int DeviceId, string Command, string ClientId, DateTimeOffset At);
 
 /// <summary>
@@ -91,6 +143,9 @@ public sealed class SimTenant(string hostKey, string regionCode, string name)
     public List<SimCommand> CommandLog { get; } = [];
     public List<SimDeviceEvent> EventLog { get; } = [];
     public HashSet<Guid> EulaAcceptedBy { get; } = [];
+
+    /// <summary>The REST API call count behind the <c>X-RateLimit-*</c> headers.</summary>
+    public SimApiRateWindow ApiRate { get; } = new();
 
     /// <summary>Daily usage per REST API key, counted when a call carries it as aw-tenant-code.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, DailyCounter> ApiKeyUsage { get; } = new(StringComparer.Ordinal);
@@ -124,6 +179,9 @@ public enum SimFaultKind
 
     /// <summary>200 with a truncated JSON body.</summary>
     MalformedJson,
+
+    /// <summary>204 No Content, UEM's answer to a search with no results.</summary>
+    NoContent,
 
     /// <summary>Tokens are issued by another region's issuer, so the tenant rejects them (401 1024).</summary>
     WrongRegionIssuer,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 
 namespace Portal.Simulator;
@@ -8,6 +9,9 @@ public sealed class SimulatorState
 {
     /// <summary>Below the token cap, expired tokens are swept at most this often (a sweep walks every token).</summary>
     private static readonly TimeSpan TokenSweepInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>Generated devices have ids above this one.</summary>
+    public const int GeneratedDeviceIdBase = 1_000_000;
 
     private readonly Lock _gate = new();
     private readonly Lock _tokenGate = new();
@@ -110,6 +114,45 @@ public sealed class SimulatorState
             return _intelligenceAccounts.FirstOrDefault(a => string.Equals(a.ClientId, clientId, StringComparison.Ordinal));
         }
     }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> devices to a tenant's Customer group (serials <c>FLEET000001</c>…, ids from 1,000,001), for
+    /// tests of large fleets. Cheap: every device shares its strings except the serial. Call it before traffic to the tenant.
+    /// </summary>
+    public IReadOnlyList<SimDevice> AddGeneratedDevices(string tenantHostKey, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        lock (_gate)
+        {
+            var tenant = _tenants.GetValueOrDefault(tenantHostKey) ?? throw new KeyNotFoundException($"Unknown tenant '{tenantHostKey}'.");
+            if (tenant.Devices.Count + count > Limits.MaxDevicesPerTenant)
+            {
+                throw new SimulatorLimitExceededException(
+                    $"Tenant '{tenant.HostKey}' would hold {tenant.Devices.Count + count} devices; the simulator's limit is {Limits.MaxDevicesPerTenant}.");
+            }
+
+            var og = tenant.OrganizationGroups.First(o => o.Type == SimOrganizationGroupType.Customer).Id;
+            var seenAt = Time.GetUtcNow();
+            var first = tenant.Devices.Count(d => d.Id > GeneratedDeviceIdBase) + 1;
+            var added = Enumerable.Range(first, count)
+                .Select(n => new SimDevice(GeneratedDeviceIdBase + n, new Guid(n, 0, 0x4000, 0x80, 0, 0, 0, 0, 0, 0, 0x0F), string.Create(CultureInfo.InvariantCulture, $"FLEET{n:D6}"),
+                    "Fleet device", "WinRT", "Latitude 5440", "fleet", og, "Compliant", "Pass", seenAt))
+                .ToList();
+            tenant.Devices.AddRange(added);
+            return added;
+        }
+    }
+
+    /// <summary>Gives one tenant its own REST API rate limit (null: <see cref="SimulatorLimits.UemApiCallsPerWindow"/> per <see cref="SimulatorLimits.UemApiRateWindow"/>).</summary>
+    public void SetApiRateLimit(string tenantHostKey, int? callsPerWindow, TimeSpan? window)
+    {
+        var tenant = FindTenant(tenantHostKey) ?? throw new KeyNotFoundException($"Unknown tenant '{tenantHostKey}'.");
+        tenant.ApiRate.Configure(callsPerWindow, window);
+    }
+
+    /// <summary>Counts one REST API call of the tenant against its rate window.</summary>
+    public SimApiRateDecision CountApiCall(SimTenant tenant) =>
+        tenant.ApiRate.Count(Time.GetUtcNow(), Limits.UemApiCallsPerWindow, Limits.UemApiRateWindow);
 
     /// <summary>Creates an OAuth client the way the UEM console does; the secret is only returned here.</summary>
     public (string ClientId, string ClientSecret) CreateClient(string tenantHostKey, string name, string description, Guid? organizationGroupUuid, string roleName)

@@ -175,21 +175,9 @@ public sealed class WorkspaceOneSetupVerifier(
 
     private const int EventLogPages = 4;
 
-    private async Task<UemDevice?> FindDeviceAsync(UemConnection connection, string serialNumber, CancellationToken cancellationToken)
-    {
-        UemDevice? device = null;
-        for (var page = 0; page < 20 && device is null; page++)
-        {
-            var result = await uem.SearchDevicesAsync(connection, new UemDeviceQuery(Page: page, PageSize: 500), cancellationToken);
-            device = result.Devices?.FirstOrDefault(d => string.Equals(d.SerialNumber, serialNumber, StringComparison.OrdinalIgnoreCase));
-            if (result.Devices is null || result.Devices.Count < 500)
-            {
-                break;
-            }
-        }
-
-        return device;
-    }
+    // One lookup by serial number: paging devices/search would stop at UEM's 10,000-result cap.
+    private Task<UemDevice?> FindDeviceAsync(UemConnection connection, string serialNumber, CancellationToken cancellationToken) =>
+        uem.FindDeviceBySerialNumberAsync(connection, serialNumber, cancellationToken);
 
     private static VerificationReport NoDevice(string serialNumber) =>
         VerificationReport.OneLine("Device", false, $"No device with serial number {serialNumber} is visible to this OAuth client.",

@@ -9,7 +9,7 @@ namespace Portal.Integrations.Uem;
 /// pins its <c>Accept: application/json;version=N</c> and, when known, <c>aw-tenant-code</c>; the bearer token (and the
 /// one refresh-and-retry on 401) comes from <see cref="BearerTokenHandler"/>.
 /// </summary>
-public sealed class UemApiClient(HttpClient http, UemTokenProvider tokens, TimeProvider time)
+public sealed class UemApiClient(HttpClient http, UemTokenProvider tokens, TimeProvider time, UemRateLimits rateLimits)
 {
     public const string TenantCodeHeader = "aw-tenant-code";
 
@@ -24,7 +24,7 @@ public sealed class UemApiClient(HttpClient http, UemTokenProvider tokens, TimeP
     {
         var query = QueryString.Create("groupid", groupId);
         using var response = await SendAsync(connection, HttpMethod.Get, "system/groups/search" + query, 2, "GET /API/system/groups/search", cancellationToken);
-        return await IntegrationHttp.ReadJsonAsync<UemOrganizationGroupSearchResult>(response, IntegrationStage.Api, "GET /API/system/groups/search", cancellationToken);
+        return await IntegrationHttp.ReadSearchAsync(response, new UemOrganizationGroupSearchResult([], 0), IntegrationStage.Api, "GET /API/system/groups/search", cancellationToken);
     }
 
     /// <summary>REST API keys and OAuth clients of an OG.</summary>
@@ -32,7 +32,7 @@ public sealed class UemApiClient(HttpClient http, UemTokenProvider tokens, TimeP
     {
         const string operation = "GET /API/system/v2/groups/{uuid}/api-keys";
         using var response = await SendAsync(connection, HttpMethod.Get, $"system/v2/groups/{organizationGroupUuid}/api-keys", 1, operation, cancellationToken);
-        return await IntegrationHttp.ReadJsonAsync<UemApiKeysResult>(response, IntegrationStage.Api, operation, cancellationToken);
+        return await IntegrationHttp.ReadSearchAsync(response, new UemApiKeysResult([], []), IntegrationStage.Api, operation, cancellationToken);
     }
 
     public async Task<UemDeviceSearchResult> SearchDevicesAsync(UemConnection connection, UemDeviceQuery query, CancellationToken cancellationToken)
@@ -54,7 +54,28 @@ public sealed class UemApiClient(HttpClient http, UemTokenProvider tokens, TimeP
         Add("page", query.Page.ToString(CultureInfo.InvariantCulture));
         Add("pagesize", query.PageSize.ToString(CultureInfo.InvariantCulture));
         using var response = await SendAsync(connection, HttpMethod.Get, "mdm/devices/search" + QueryString.Create(parameters), 1, "GET /API/mdm/devices/search", cancellationToken);
-        return await IntegrationHttp.ReadJsonAsync<UemDeviceSearchResult>(response, IntegrationStage.Api, "GET /API/mdm/devices/search", cancellationToken);
+        return await IntegrationHttp.ReadSearchAsync(response, new UemDeviceSearchResult([], query.Page, query.PageSize, 0), IntegrationStage.Api, "GET /API/mdm/devices/search", cancellationToken);
+    }
+
+    /// <summary>
+    /// One device by its serial number (mdm v1 <c>GET /API/mdm/devices?searchby=Serialnumber&amp;id=…</c>): one request
+    /// however large the fleet, where paging <c>devices/search</c> stops at 10,000 devices. Null when UEM has no such
+    /// device (404) or answers 204.
+    /// </summary>
+    public async Task<UemDevice?> FindDeviceBySerialNumberAsync(UemConnection connection, string serialNumber, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(serialNumber);
+        const string operation = "GET /API/mdm/devices?searchby=Serialnumber";
+        var query = QueryString.Create(new KeyValuePair<string, string?>[] { new("searchby", "Serialnumber"), new("id", serialNumber) });
+        try
+        {
+            using var response = await SendAsync(connection, HttpMethod.Get, "mdm/devices" + query, 1, operation, cancellationToken);
+            return await IntegrationHttp.ReadSearchAsync<UemDevice?>(response, null, IntegrationStage.Api, operation, cancellationToken);
+        }
+        catch (IntegrationException ex) when (ex.StatusCode == 404 && ex.ErrorCode is not null) // UEM's own "device not found", not a wrong host
+        {
+            return null;
+        }
     }
 
     /// <summary>Sends the Lock command to a device by its integer id. UEM answers 202 Accepted with no body.</summary>
@@ -122,6 +143,11 @@ public sealed class UemApiClient(HttpClient http, UemTokenProvider tokens, TimeP
         }
 
         var response = await IntegrationHttp.SendAsync(http, request, IntegrationStage.Api, operation, cancellationToken);
+        if (RateLimitHeaders.Read(response, time) is { } reading)
+        {
+            rateLimits.Record(connection.ApiBase, reading);
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             using (response)

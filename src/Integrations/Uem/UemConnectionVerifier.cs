@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Portal.Integrations.Uem;
 
 /// <summary>Which optional steps to run.</summary>
@@ -7,12 +9,47 @@ public sealed record UemVerifyOptions(bool IncludeDeviceSearch = true, bool Incl
 /// Runs the layered checks for one tenant connection: region pairing → token → system/info → OG lookup (Customer type)
 /// → api-keys (client id and API key listed) → optional device search and Intelligence EULA. Stops at the first failure.
 /// </summary>
-public sealed partial class UemConnectionVerifier(UemTokenProvider tokens, UemApiClient api, ILogger<UemConnectionVerifier> logger)
+public sealed partial class UemConnectionVerifier(
+    UemTokenProvider tokens,
+    UemApiClient api,
+    UemRateLimits rateLimits,
+    IOptionsMonitor<RateLimitOptions> rateLimitOptions,
+    TimeProvider time,
+    ILogger<UemConnectionVerifier> logger)
 {
     public async Task<IReadOnlyList<DiagnosedCheck>> VerifyAsync(UemConnection connection, UemVerifyOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        options ??= new UemVerifyOptions();
+        var results = await RunChecksAsync(connection, options ?? new UemVerifyOptions(), cancellationToken);
+        if (RateLimitWarning(connection) is { } warning)
+        {
+            results.Add(warning);
+        }
+
+        return results;
+    }
+
+    /// <summary>Label of the warning added after the checks when few calls remain; it is not one of the ordered <see cref="UemCheck"/>s.</summary>
+    public const string RateLimitCheck = "API rate limit";
+
+    /// <summary>A warning when the tenant's last UEM response said few calls remain in its rate-limit window.</summary>
+    private DiagnosedCheck? RateLimitWarning(UemConnection connection)
+    {
+        var percent = rateLimitOptions.CurrentValue.WarnWhenRemainingPercentAtMost;
+        // A reading from a window that has since reset (this run stopped before any API call) says nothing.
+        if (percent <= 0 || rateLimits.Latest(connection.ApiBase) is not { } reading || !reading.IsLow(percent) || reading.ResetAt <= time.GetUtcNow())
+        {
+            return null;
+        }
+
+        var until = reading.ResetAt is { } reset ? $" until {reset:HH:mm:ss} UTC" : "";
+        return DiagnosedCheck.Warning(RateLimitCheck, DiagnosisLayer.ApiAuthentication,
+            $"Only {reading.Remaining} of {reading.Limit} UEM API calls remain{until}.",
+            $"Wait{(until.Length > 0 ? until : " for the window to reset")} before bulk work on this tenant; other integrations on the tenant (Intelligence, scripts) share these calls, so check them if this repeats.");
+    }
+
+    private async Task<List<DiagnosedCheck>> RunChecksAsync(UemConnection connection, UemVerifyOptions options, CancellationToken cancellationToken)
+    {
         var results = new List<DiagnosedCheck>();
         var region = RegionResolver.Assess(connection.TokenUrl, connection.RestApiUrl, connection.ApiRegionCode);
         var context = new DiagnosisContext(connection.ClientId, connection.ClientSecret.WasTrimmed, region, connection.TokenUrl);

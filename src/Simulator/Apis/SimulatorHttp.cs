@@ -111,6 +111,8 @@ internal static class SimulatorHttp
                 return Results.Json(new { errorCode = fault.StatusCode, message = "Service temporarily unavailable.", activityId = Guid.NewGuid() }, Json, "application/json", fault.StatusCode);
             case SimFaultKind.MalformedJson:
                 return Results.Text("{\"ProductName\": \"Workspace ONE UEM\", \"Resources\": {", "application/json;version=1", statusCode: 200);
+            case SimFaultKind.NoContent:
+                return Results.NoContent();
             default:
                 return null;
         }

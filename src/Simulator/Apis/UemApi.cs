@@ -1,3 +1,4 @@
+using System.Globalization;
 using static Portal.Simulator.Apis.SimulatorHttp;
 
 namespace Portal.Simulator.Apis;
@@ -25,6 +26,17 @@ internal static class UemApi
         if (tenant is null)
         {
             return Results.Text("Unknown host", "text/plain", statusCode: 404);
+        }
+
+        // Every REST response carries the tenant's rate-limit state, as UEM's do; past the limit UEM answers 429 with
+        // X-RateLimit-Reset (epoch seconds) and no Retry-After.
+        var rate = state.CountApiCall(tenant);
+        http.Response.Headers["X-RateLimit-Limit"] = rate.Limit.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["X-RateLimit-Remaining"] = rate.Remaining.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["X-RateLimit-Reset"] = rate.ResetEpochSeconds.ToString(CultureInfo.InvariantCulture);
+        if (!rate.Allowed)
+        {
+            return UemError(429, 429, "Too Many Requests");
         }
 
         var bearer = ReadBearer(http);

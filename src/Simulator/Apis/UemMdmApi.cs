@@ -6,6 +6,9 @@ namespace Portal.Simulator.Apis;
 /// <summary>The UEM MDM API: device search, device commands and the device event log.</summary>
 internal static class UemMdmApi
 {
+    /// <summary>Results <c>devices/search</c> returns at most, however it is paged.</summary>
+    internal const int SearchResultCap = 10_000;
+
     internal static void Map(RouteGroupBuilder api, Func<HttpContext, SimulatorState, string> hostKey)
     {
         api.MapGet("/mdm/devices/search", (HttpContext http, SimulatorState s) =>
@@ -26,24 +29,17 @@ internal static class UemMdmApi
                     .ToList();
                 var page = ParseInt(q["page"], 0);
                 var pageSize = ParseInt(q["pagesize"], 500);
+                // Like UEM, the search stops at its first 10,000 results; past them, or with no match, it answers 204.
+                var slice = devices.Take(SearchResultCap).Skip(page * pageSize).Take(pageSize).ToList();
+                if (slice.Count == 0)
+                {
+                    return Results.NoContent();
+                }
+
                 var apiVersion = version >= 2 ? 2 : 1;
                 return Results.Json(new
                 {
-                    Devices = devices.Skip(page * pageSize).Take(pageSize).Select(d => new
-                    {
-                        Id = new { Value = d.Id },
-                        Uuid = d.Uuid,
-                        SerialNumber = d.SerialNumber,
-                        DeviceFriendlyName = d.FriendlyName,
-                        LocationGroupId = new { Id = new { Value = d.OrganizationGroupId } },
-                        LocationGroupName = tenant.OrganizationGroups.First(o => o.Id == d.OrganizationGroupId).Name,
-                        UserName = d.UserName,
-                        Platform = d.Platform,
-                        Model = d.Model,
-                        LastSeen = d.LastSeen.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
-                        EnrollmentStatus = "Enrolled",
-                        ComplianceStatus = d.ComplianceStatus,
-                    }),
+                    Devices = slice.Select(d => DeviceJson(tenant, d)),
                     Page = page,
                     PageSize = pageSize,
                     Total = devices.Count,
@@ -91,6 +87,29 @@ internal static class UemMdmApi
                 }, Json, ContentType(1));
             }));
 
+        // Device by alternate id (mdm v1 Devices_GetByAlternateIdAsync): one device, 404 when none has that id.
+        api.MapGet("/mdm/devices", (HttpContext http, SimulatorState s) =>
+            UemApi.CallAsync(http, s, hostKey(http, s), SimulatorDemo.PermissionDevicesRead, (tenant, _, _) =>
+            {
+                var id = http.Request.Query["id"].ToString();
+                Func<SimDevice, bool>? match = http.Request.Query["searchby"].ToString().ToUpperInvariant() switch
+                {
+                    "SERIALNUMBER" => d => string.Equals(d.SerialNumber, id, StringComparison.OrdinalIgnoreCase),
+                    "DEVICEID" => d => string.Equals(d.Id.ToString(CultureInfo.InvariantCulture), id, StringComparison.Ordinal),
+                    "UDID" or "MACADDRESS" or "IMEINUMBER" or "EASID" => _ => false, // ids the simulator does not hold
+                    _ => null,
+                };
+                if (match is null)
+                {
+                    return UemError(422, 5003, "Invalid searchby parameter");
+                }
+
+                var device = string.IsNullOrEmpty(id) ? null : tenant.Devices.FirstOrDefault(match);
+                return device is null
+                    ? UemError(404, 5002, "Device not found")
+                    : Results.Json(DeviceJson(tenant, device), Json, ContentType(1));
+            }));
+
         api.MapPost("/mdm/devices/{deviceId}/commands", (HttpContext http, SimulatorState s, string deviceId) =>
             UemApi.CallAsync(http, s, hostKey(http, s), SimulatorDemo.PermissionDevicesAdvanced, (tenant, token, _) =>
             {
@@ -113,4 +132,21 @@ internal static class UemMdmApi
                 return Results.StatusCode(202);
             }));
     }
+
+    /// <summary>A device as UEM v1 returns it (the fields of <c>Device</c>/<c>DeviceExtended</c> the simulator holds).</summary>
+    private static object DeviceJson(SimTenant tenant, SimDevice d) => new
+    {
+        Id = new { Value = d.Id },
+        Uuid = d.Uuid,
+        SerialNumber = d.SerialNumber,
+        DeviceFriendlyName = d.FriendlyName,
+        LocationGroupId = new { Id = new { Value = d.OrganizationGroupId } },
+        LocationGroupName = tenant.OrganizationGroups.First(o => o.Id == d.OrganizationGroupId).Name,
+        UserName = d.UserName,
+        Platform = d.Platform,
+        Model = d.Model,
+        LastSeen = d.LastSeen.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
+        EnrollmentStatus = "Enrolled",
+        ComplianceStatus = d.ComplianceStatus,
+    };
 }

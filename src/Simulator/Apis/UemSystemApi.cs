@@ -36,6 +36,11 @@ internal static class UemSystemApi
                 var page = ParseInt(q["page"], 0);
                 var pageSize = ParseInt(q["pagesize"], 500);
                 var slice = groups.Skip(page * pageSize).Take(pageSize).ToList();
+                if (slice.Count == 0)
+                {
+                    return Results.NoContent(); // UEM answers an empty search with 204, not an empty list
+                }
+
                 // v1 = LocationGroups (Id.Value), v2 = OrganizationGroups (Id int) + TotalResults.
                 return version >= 2
                     ? Results.Json(new

@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.Json;
-using Microsoft.OpenApi.Models;
-using Microsoft.OpenApi.Readers;
+using NJsonSchema;
+using NJsonSchema.Validation;
+using NSwag;
 
 namespace Portal.IntegrationTests.Contract;
 
-/// <summary>Loads Omnissa's Swagger 2.0 / OpenAPI 3 documents, copied unmodified into the test project (see <c>Contract/openapi/README.md</c>).</summary>
+/// <summary>
+/// Loads Omnissa's Swagger 2.0 / OpenAPI 3 documents, copied unmodified into the test project (see
+/// <c>Contract/openapi/README.md</c>), with NSwag, and validates bodies against their schemas with NJsonSchema (types,
+/// required fields, formats, enum, pattern, oneOf/anyOf/allOf, additionalProperties).
+/// </summary>
 public static class OpenApiDocuments
 {
     private static readonly ConcurrentDictionary<string, Lazy<OpenApiDocument>> Cache = new(StringComparer.Ordinal);
@@ -29,30 +33,58 @@ public static class OpenApiDocuments
         }
     }
 
+    /// <summary>
+    /// The document, read once. Object schemas that declare properties are closed (no additional properties) unless
+    /// they declare a schema for them: a field the documents do not name fails, as the simulator must not invent fields
+    /// and a misspelt or mis-cased name is a bug. The copies on disk stay unmodified; only the loaded model is closed.
+    /// </summary>
     public static OpenApiDocument Load(string fileName) =>
         Cache.GetOrAdd(fileName, name => new Lazy<OpenApiDocument>(() =>
         {
-            using var stream = File.OpenRead(Path.Combine(Folder, name));
-            var document = new OpenApiStreamReader().Read(stream, out var diagnostic);
-            if (document?.Paths is null)
+            var document = OpenApiDocument.FromFileAsync(Path.Combine(Folder, name)).GetAwaiter().GetResult();
+            if (document.Paths.Count == 0)
             {
-                throw new InvalidOperationException($"{name} could not be read: {string.Join("; ", diagnostic.Errors.Select(e => e.Message))}");
+                throw new InvalidOperationException($"{name} has no paths.");
             }
 
+            CloseObjectSchemas(document);
+            ApplyKnownDeviations(document);
             return document;
         })).Value;
 
-    public static OpenApiOperation Operation(string fileName, string pathTemplate, OperationType method)
+    public static OpenApiOperation Operation(string fileName, string pathTemplate, string method)
     {
         var document = Load(fileName);
         document.Paths.TryGetValue(pathTemplate, out var item).ShouldBeTrue($"{fileName} has no path {pathTemplate}");
-        item!.Operations.TryGetValue(method, out var operation).ShouldBeTrue($"{fileName} {pathTemplate} has no {method}");
+        item!.TryGetValue(method, out var operation).ShouldBeTrue($"{fileName} {pathTemplate} has no {method}");
         return operation!;
     }
 
+    /// <summary>Every operation of a document: path template, method ("get", "post", …) and operation.</summary>
+    public static IEnumerable<(string Path, string Method, OpenApiOperation Operation)> Operations(string fileName) =>
+        Load(fileName).Paths.SelectMany(p => p.Value.Select(o => (p.Key, o.Key, o.Value)));
+
+    /// <summary>Names of the query parameters an operation declares (its own and its path's).</summary>
+    public static IReadOnlySet<string> QueryParameters(OpenApiOperation operation) =>
+        operation.ActualParameters.Where(p => p.Kind == OpenApiParameterKind.Query).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The media types a response declares: OpenAPI 3 content, or Swagger 2.0 <c>produces</c>.</summary>
+    public static IReadOnlyList<string> MediaTypes(OpenApiOperation operation, OpenApiResponse response) =>
+        [.. response.ActualResponse.Content.Keys.Concat(operation.ActualProduces ?? []).Distinct(StringComparer.OrdinalIgnoreCase)];
+
     /// <summary>The <c>version=N</c> parameters of the media types a response declares.</summary>
-    public static IReadOnlyList<int> DeclaredVersions(OpenApiResponse response) =>
-        [.. response.Content.Keys.Select(VersionOf).OfType<int>().Distinct()];
+    public static IReadOnlyList<int> DeclaredVersions(OpenApiOperation operation, OpenApiResponse response) =>
+        [.. MediaTypes(operation, response).Select(VersionOf).OfType<int>().Distinct()];
+
+    /// <summary>The body schema a response declares, or null for none.</summary>
+    public static JsonSchema? BodySchema(OpenApiResponse response)
+    {
+        var actual = response.ActualResponse;
+        return (actual.Schema ?? actual.Content.Values.Select(m => m.Schema).FirstOrDefault(s => s is not null))?.ActualSchema;
+    }
+
+    /// <summary>A named schema of a document (Swagger 2.0 definitions, OpenAPI 3 components).</summary>
+    public static JsonSchema Schema(string fileName, string name) => Load(fileName).Definitions[name].ActualSchema;
 
     public static int? VersionOf(string? mediaType)
     {
@@ -74,152 +106,117 @@ public static class OpenApiDocuments
         return null;
     }
 
-    /// <summary>All properties of a schema, merging allOf parts.</summary>
-    public static IReadOnlyDictionary<string, OpenApiSchema> Properties(OpenApiSchema schema)
+    /// <summary>All properties of a schema, allOf parts included.</summary>
+    public static IReadOnlyDictionary<string, JsonSchemaProperty> Properties(JsonSchema schema) => schema.ActualSchema.ActualProperties;
+
+    /// <summary>The JSON kind of a schema as the model tests compare it: "object" when it has properties, else its type.</summary>
+    public static string? Kind(JsonSchema schema)
     {
-        var result = new Dictionary<string, OpenApiSchema>(StringComparer.Ordinal);
-        foreach (var part in schema.AllOf ?? [])
+        var actual = schema.ActualSchema;
+        if (actual.ActualProperties.Count > 0 || actual.Type.HasFlag(JsonObjectType.Object))
         {
-            foreach (var (name, value) in Properties(part))
-            {
-                result[name] = value;
-            }
+            return "object";
         }
 
-        foreach (var (name, value) in schema.Properties ?? new Dictionary<string, OpenApiSchema>())
+        return actual.Type switch
         {
-            result[name] = value;
-        }
-
-        return result;
+            var t when t.HasFlag(JsonObjectType.Array) => "array",
+            var t when t.HasFlag(JsonObjectType.String) => "string",
+            var t when t.HasFlag(JsonObjectType.Integer) => "integer",
+            var t when t.HasFlag(JsonObjectType.Number) => "number",
+            var t when t.HasFlag(JsonObjectType.Boolean) => "boolean",
+            _ => null,
+        };
     }
 
-    private static IEnumerable<string> Required(OpenApiSchema schema) =>
-        (schema.Required ?? new HashSet<string>()).Concat((schema.AllOf ?? []).SelectMany(Required));
+    /// <summary>Validates a JSON body against a schema; each error names its path and kind.</summary>
+    public static IReadOnlyList<string> Validate(string json, JsonSchema schema) =>
+        [.. Flatten(schema.ActualSchema.Validate(json))];
 
-    private static string? TypeOf(OpenApiSchema schema) =>
-        schema.Type ?? (schema.AllOf ?? []).Select(TypeOf).FirstOrDefault(t => t is not null) ?? (Properties(schema).Count > 0 ? "object" : null);
+    private static IEnumerable<string> Flatten(IEnumerable<ValidationError> errors)
+    {
+        foreach (var error in errors)
+        {
+            yield return $"{error.Path}: {error.Kind}";
+            if (error is ChildSchemaValidationError child)
+            {
+                foreach (var nested in child.Errors.Values.SelectMany(Flatten))
+                {
+                    yield return "  " + nested;
+                }
+            }
+        }
+    }
 
     /// <summary>
-    /// Structural validation: JSON types, required fields, formats (uuid, date-time, int32/64) and, where the schema
-    /// declares properties, that no undeclared field name appears (catches misspelt or mis-cased names).
+    /// Where UEM itself answers other than its documents say, the loaded model follows UEM; each deviation is named here.
+    /// <c>BaseExceptionModel.message</c> is declared an object, yet UEM's error bodies carry a string (e.g.
+    /// <c>{"errorCode":1029,"message":"OAuth token is expired.","activityId":"…"}</c>), so it may be either.
     /// </summary>
-    public static void Validate(JsonElement element, OpenApiSchema schema, string path, List<string> errors)
+    private static void ApplyKnownDeviations(OpenApiDocument document)
     {
-        if (path.Length > 400)
+        if (document.Definitions.TryGetValue("BaseExceptionModel", out var error)
+            && error.ActualSchema.Properties.TryGetValue("message", out var message) && message.ActualSchema.Properties.Count == 0)
         {
-            return;
+            message.ActualSchema.Type = JsonObjectType.Object | JsonObjectType.String;
         }
+    }
 
-        if (element.ValueKind == JsonValueKind.Null)
+    private static void CloseObjectSchemas(OpenApiDocument document)
+    {
+        var seen = new HashSet<JsonSchema>(ReferenceEqualityComparer.Instance);
+        var composed = new HashSet<JsonSchema>(ReferenceEqualityComparer.Instance);
+        var all = new List<JsonSchema>();
+        void Walk(JsonSchema? schema)
         {
-            if (!schema.Nullable)
+            if (schema is null || !seen.Add(schema))
             {
-                errors.Add($"{path}: null where the schema does not allow it");
+                return;
             }
 
-            return;
-        }
-
-        switch (TypeOf(schema))
-        {
-            case "object":
+            all.Add(schema);
+            Walk(schema.Reference);
+            foreach (var part in schema.AllOf.Concat(schema.OneOf).Concat(schema.AnyOf))
             {
-                var properties = Properties(schema);
-                if (element.ValueKind != JsonValueKind.Object)
-                {
-                    if (properties.Count > 0)
-                    {
-                        errors.Add($"{path}: expected object, got {element.ValueKind}");
-                    }
-
-                    return; // "object" with no properties (e.g. BaseExceptionModel.message) accepts any value
-                }
-
-                foreach (var required in Required(schema))
-                {
-                    if (!element.TryGetProperty(required, out _))
-                    {
-                        errors.Add($"{path}: missing required field '{required}'");
-                    }
-                }
-
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (properties.TryGetValue(property.Name, out var child))
-                    {
-                        Validate(property.Value, child, $"{path}.{property.Name}", errors);
-                    }
-                    else if (properties.Count > 0)
-                    {
-                        errors.Add($"{path}: field '{property.Name}' is not declared by the schema");
-                    }
-                }
-
-                break;
+                composed.Add(part.ActualSchema); // closing a part would reject the other parts' fields
+                Walk(part);
             }
 
-            case "array":
-                if (element.ValueKind != JsonValueKind.Array)
-                {
-                    errors.Add($"{path}: expected array, got {element.ValueKind}");
-                    return;
-                }
+            foreach (var property in schema.Properties.Values)
+            {
+                Walk(property);
+            }
 
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (schema.Items is not null)
-                    {
-                        Validate(item, schema.Items, $"{path}[{index}]", errors);
-                    }
+            Walk(schema.Item);
+            foreach (var item in schema.Items)
+            {
+                Walk(item);
+            }
 
-                    index++;
-                }
+            Walk(schema.AdditionalPropertiesSchema);
+        }
 
-                break;
-            case "string":
-                if (element.ValueKind != JsonValueKind.String)
-                {
-                    errors.Add($"{path}: expected string, got {element.ValueKind}");
-                }
-                else if (schema.Format == "uuid" && !Guid.TryParse(element.GetString(), out _))
-                {
-                    errors.Add($"{path}: '{element.GetString()}' is not a uuid");
-                }
-                else if (schema.Format == "date-time" && !DateTimeOffset.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
-                {
-                    errors.Add($"{path}: '{element.GetString()}' is not a date-time");
-                }
+        foreach (var schema in document.Definitions.Values)
+        {
+            Walk(schema);
+        }
 
-                break;
-            case "integer":
-                if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out var value))
+        foreach (var (_, _, operation) in document.Paths.SelectMany(p => p.Value.Select(o => (p.Key, o.Key, o.Value))))
+        {
+            foreach (var response in operation.ActualResponses.Values)
+            {
+                Walk(response.ActualResponse.Schema);
+                foreach (var media in response.ActualResponse.Content.Values)
                 {
-                    errors.Add($"{path}: expected integer, got {element.ValueKind}");
+                    Walk(media.Schema);
                 }
-                else if (schema.Format == "int32" && (value < int.MinValue || value > int.MaxValue))
-                {
-                    errors.Add($"{path}: {value} does not fit int32");
-                }
+            }
+        }
 
-                break;
-            case "number":
-                if (element.ValueKind != JsonValueKind.Number)
-                {
-                    errors.Add($"{path}: expected number, got {element.ValueKind}");
-                }
-
-                break;
-            case "boolean":
-                if (element.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                {
-                    errors.Add($"{path}: expected boolean, got {element.ValueKind}");
-                }
-
-                break;
-            default:
-                break; // untyped: anything goes
+        foreach (var schema in all.Where(s => s.Properties.Count > 0 && s.AllOf.Count == 0 && s.OneOf.Count == 0 && s.AnyOf.Count == 0
+                     && s.AdditionalPropertiesSchema is null && !composed.Contains(s)))
+        {
+            schema.AllowAdditionalProperties = false;
         }
     }
 }
