@@ -17,6 +17,23 @@ if ! command -v chromium >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 
+# 1b. The test OpenID provider for the single sign-on tests (npm package oidc-provider, run by node). No node: fail
+#     clearly here rather than let those tests skip.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "node and npm are required (the single sign-on tests run a real OpenID provider): install Debian's nodejs and npm"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+if [ ! -d tests/oidc-provider/node_modules/oidc-provider ]; then
+    echo "==> Installing the test OpenID provider (npm ci in tests/oidc-provider)"
+    if ! (cd tests/oidc-provider && npm ci --silent --no-audit --no-fund > "$LOG_DIR/npm-ci.log" 2>&1); then
+        cat "$LOG_DIR/npm-ci.log"
+        echo "npm ci failed in tests/oidc-provider"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # 2. Restore and build everything once (warnings are errors).

@@ -71,7 +71,6 @@ public static class SingleSignOnFeature
         // (a provider on an internal network must be in Egress:AllowedNetworks).
         openId.Backchannel = new HttpClient(egress.CreateHttpHandler()) { Timeout = TimeSpan.FromSeconds(30) };
 
-        // The end-session URL is taken before the handler adds its state parameter (SsoSignOut), so the way back is fixed here.
         openId.SignedOutRedirectUri = SignedOutPath;
         openId.Events.OnRedirectToIdentityProviderForSignOut = SsoSignOut.OnRedirectToProviderAsync;
         openId.Events.OnRemoteFailure = context =>

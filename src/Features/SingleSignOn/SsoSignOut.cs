@@ -12,7 +12,6 @@ namespace Portal.Features.SingleSignOn;
 public sealed class SsoSignOut(IOptions<OidcOptions> oidc, IOptionsMonitor<OpenIdConnectOptions> openIdOptions, ILogger<SsoSignOut> logger)
 {
     private const string IdTokenHint = "portal:id_token_hint";
-    private const string EndSessionUrl = "portal:end_session_url";
 
     /// <summary>The ID token of the current portal session when it was started with single sign-on; read it before the cookie is deleted.</summary>
     public async Task<string?> GetIdTokenAsync(HttpContext http) =>
@@ -32,7 +31,12 @@ public sealed class SsoSignOut(IOptions<OidcOptions> oidc, IOptionsMonitor<OpenI
             var properties = new AuthenticationProperties { RedirectUri = SingleSignOnFeature.SignedOutPath };
             properties.Parameters[IdTokenHint] = idToken; // not serialised into the state parameter
             await http.SignOutAsync(SingleSignOnFeature.Scheme, properties);
-            return http.Items[EndSessionUrl] as string;
+
+            // The handler answered with a redirect to the provider; the endpoint sends a page that moves on instead.
+            var endSession = http.Response.Headers.Location.ToString();
+            http.Response.Headers.Location = default;
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            return string.IsNullOrEmpty(endSession) ? null : endSession;
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or IOException or TaskCanceledException)
         {
@@ -42,9 +46,9 @@ public sealed class SsoSignOut(IOptions<OidcOptions> oidc, IOptionsMonitor<OpenI
     }
 
     /// <summary>
-    /// The sign-out form posts to the portal and the CSP allows forms to post only to the portal ('form-action self'),
-    /// which browsers also apply to the redirect after the post. So the end-session URL is handed back to the endpoint,
-    /// which answers with a same-origin page that moves on to the provider.
+    /// The ID token as hint (the handler would look for it in the external cookie, which is gone by now). The sign-out
+    /// form posts to the portal and the CSP allows forms to post only to the portal ('form-action self'), which browsers
+    /// also apply to the redirect after the post: so the endpoint turns the handler's redirect into a page that moves on.
     /// </summary>
     internal static Task OnRedirectToProviderAsync(RedirectContext context)
     {
@@ -53,8 +57,6 @@ public sealed class SsoSignOut(IOptions<OidcOptions> oidc, IOptionsMonitor<OpenI
             context.ProtocolMessage.IdTokenHint = idToken;
         }
 
-        context.HttpContext.Items[EndSessionUrl] = context.ProtocolMessage.CreateLogoutRequestUrl();
-        context.HandleResponse();
         return Task.CompletedTask;
     }
 }
