@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using Microsoft.OpenApi.Models;
+using Microsoft.OpenApi;
 using Portal.IntegrationTests.Integrations;
 using Portal.Integrations;
 using Portal.Integrations.Intelligence;
@@ -83,7 +83,7 @@ public sealed class ApiContractTests
 
         // Path and query parameter names are the documented ones.
         Regex.IsMatch("/" + c.Request.Split('?')[0], "^" + TemplateRegex(c.BasePath + c.Template) + "$", RegexOptions.IgnoreCase).ShouldBeTrue();
-        var declaredQuery = operation.Parameters.Where(p => p.In == ParameterLocation.Query).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var declaredQuery = (operation.Parameters ?? []).Where(p => p.In == ParameterLocation.Query).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var key in QueryKeys(c.Request))
         {
             declaredQuery.ShouldContain(key, $"query parameter '{key}' is not declared");
@@ -92,7 +92,7 @@ public sealed class ApiContractTests
         // Status code is one the document declares.
         var status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.StatusCode.ShouldBe((System.Net.HttpStatusCode)c.Status, body);
-        operation.Responses.Keys.ShouldContain(status, $"{c.Template} does not declare HTTP {status}");
+        operation.Responses.ShouldNotBeNull().Keys.ShouldContain(status, $"{c.Template} does not declare HTTP {status}");
         var declared = operation.Responses[status];
 
         // Successful responses carry the declared version=N media type.
@@ -107,7 +107,7 @@ public sealed class ApiContractTests
         }
 
         // The body validates against the declared schema.
-        var schema = declared.Content.Values.FirstOrDefault(m => m.Schema is not null)?.Schema;
+        var schema = declared.Content?.Values.FirstOrDefault(m => m.Schema is not null)?.Schema;
         if (body.Length == 0)
         {
             (schema is null || c.Status == 202).ShouldBeTrue("an empty body where the document declares one");
@@ -137,7 +137,7 @@ public sealed class ApiContractTests
         await harness.Intelligence.SearchReportsAsync(harness.DemoIntelligence(), new IntelligencePageRequest(), Ct);
 
         var operations = new (string File, string BasePath)[] { (SystemV1, "/tenants/demo/API/system"), (SystemV2, "/tenants/demo/API/system"), (MdmV1, "/tenants/demo/API/mdm"), (MdmV2, "/tenants/demo/API/mdm"), (IntelligenceV2, "") }
-            .SelectMany(d => OpenApiDocuments.Load(d.File).Paths.SelectMany(p => p.Value.Operations.Select(o => (d.File, Path: d.BasePath + p.Key, Method: o.Key, Operation: o.Value))))
+            .SelectMany(d => OpenApiDocuments.Load(d.File).Paths.SelectMany(p => (p.Value.Operations ?? []).Select(o => (d.File, Path: d.BasePath + p.Key, Method: OpenApiDocuments.OperationOf(o.Key), Operation: o.Value))))
             .ToList();
         var apiRequests = harness.State.RecentRequests.Where(r => r.Path.Contains("/API/", StringComparison.Ordinal) || r.Path.StartsWith("/v2/", StringComparison.Ordinal)).ToList();
         apiRequests.Count.ShouldBe(9);
@@ -147,10 +147,10 @@ public sealed class ApiContractTests
             var version = OpenApiDocuments.VersionOf(request.Accept);
             var matches = operations
                 .Where(o => o.Method == method && Regex.IsMatch(request.Path, "^" + TemplateRegex(o.Path) + "$", RegexOptions.IgnoreCase))
-                .Where(o => version is null || o.Operation.Responses.Values.Any(r => OpenApiDocuments.DeclaredVersions(r).Contains(version.Value)))
+                .Where(o => version is null || o.Operation.Responses is { } responses && responses.Values.Any(r => OpenApiDocuments.DeclaredVersions(r).Contains(version.Value)))
                 .ToList();
             matches.ShouldNotBeEmpty($"{request.Method} {request.Path} (Accept {request.Accept}) is not a documented operation/version");
-            var declared = matches.SelectMany(m => m.Operation.Parameters.Where(p => p.In == ParameterLocation.Query).Select(p => p.Name)).ToHashSet(StringComparer.Ordinal);
+            var declared = matches.SelectMany(m => (m.Operation.Parameters ?? []).Where(p => p.In == ParameterLocation.Query).Select(p => p.Name)).ToHashSet(StringComparer.Ordinal);
             foreach (var key in request.QueryKeys)
             {
                 declared.ShouldContain(key, $"{request.Method} {request.Path}: query parameter '{key}' is not declared");
@@ -192,7 +192,7 @@ public sealed class ApiContractTests
     {
         var type = typeof(UemApiClient).Assembly.GetTypes().Concat(typeof(UemV1GroupSearch).Assembly.GetTypes()).Single(t => t.Name == typeName);
         var parts = schemaName.Split('#');
-        var schema = OpenApiDocuments.Load(file).Components.Schemas[parts[0]];
+        var schema = OpenApiDocuments.Load(file).Components!.Schemas![parts[0]];
         if (parts.Length > 1)
         {
             schema = OpenApiDocuments.Properties(schema)[parts[1]];
@@ -204,7 +204,7 @@ public sealed class ApiContractTests
         foreach (var (property, jsonName) in mapped)
         {
             properties.Keys.ShouldContain(jsonName!, $"{typeName}.{property.Name} maps to '{jsonName}', which {schemaName} does not declare");
-            var expected = OpenApiDocuments.Properties(properties[jsonName!]).Count > 0 ? "object" : properties[jsonName!].Type;
+            var expected = OpenApiDocuments.Properties(properties[jsonName!]).Count > 0 ? "object" : OpenApiDocuments.TypeName(properties[jsonName!]);
             JsonKind(property.PropertyType).ShouldBe(expected ?? JsonKind(property.PropertyType), $"{typeName}.{property.Name} type");
         }
     }
@@ -260,7 +260,7 @@ public sealed class SchemaValidatorTests
     [Fact]
     public void Validate_UndeclaredFieldWrongTypeAndBadUuid_ReportsEachError()
     {
-        var schema = OpenApiDocuments.Load("uem-2604-systemv2.json").Components.Schemas["OrganizationGroupPagedSearchResultModel"];
+        var schema = OpenApiDocuments.Load("uem-2604-systemv2.json").Components!.Schemas!["OrganizationGroupPagedSearchResultModel"];
         using var json = JsonDocument.Parse("""{"OrganizationGroups":[{"Id":"570","Uuid":"nope","groupId":"DEMO"}],"TotalResults":1}""");
         var errors = new List<string>();
 

@@ -1,10 +1,20 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.OpenApi.Models;
-using Microsoft.OpenApi.Readers;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
 
 namespace Portal.IntegrationTests.Contract;
+
+/// <summary>The HTTP methods the contract cases use (Microsoft.OpenApi 2 keys operations by <see cref="HttpMethod"/>).</summary>
+public enum OperationType
+{
+    Get = 0,
+    Post = 1,
+    Put = 2,
+    Delete = 3,
+    Patch = 4,
+}
 
 /// <summary>Loads Omnissa's Swagger 2.0 / OpenAPI 3 documents, copied unmodified into the test project (see <c>Contract/openapi/README.md</c>).</summary>
 public static class OpenApiDocuments
@@ -32,11 +42,11 @@ public static class OpenApiDocuments
     public static OpenApiDocument Load(string fileName) =>
         Cache.GetOrAdd(fileName, name => new Lazy<OpenApiDocument>(() =>
         {
-            using var stream = File.OpenRead(Path.Combine(Folder, name));
-            var document = new OpenApiStreamReader().Read(stream, out var diagnostic);
+            using var stream = new MemoryStream(File.ReadAllBytes(Path.Combine(Folder, name)));
+            var (document, diagnostic) = OpenApiDocument.Load(stream, "json", new OpenApiReaderSettings());
             if (document?.Paths is null)
             {
-                throw new InvalidOperationException($"{name} could not be read: {string.Join("; ", diagnostic.Errors.Select(e => e.Message))}");
+                throw new InvalidOperationException($"{name} could not be read: {string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? [])}");
             }
 
             return document;
@@ -46,13 +56,29 @@ public static class OpenApiDocuments
     {
         var document = Load(fileName);
         document.Paths.TryGetValue(pathTemplate, out var item).ShouldBeTrue($"{fileName} has no path {pathTemplate}");
-        item!.Operations.TryGetValue(method, out var operation).ShouldBeTrue($"{fileName} {pathTemplate} has no {method}");
+        (item!.Operations ?? []).TryGetValue(MethodOf(method), out var operation).ShouldBeTrue($"{fileName} {pathTemplate} has no {method}");
         return operation!;
     }
 
+    public static HttpMethod MethodOf(OperationType method) => new(method.ToString().ToUpperInvariant());
+
+    public static OperationType OperationOf(HttpMethod method) => Enum.Parse<OperationType>(method.Method, ignoreCase: true);
+
+    /// <summary>The schema's JSON type in the words of OpenAPI ("object", "string", ...), ignoring "null".</summary>
+    public static string? TypeName(IOpenApiSchema schema) => (schema.Type & ~JsonSchemaType.Null) switch
+    {
+        JsonSchemaType.Object => "object",
+        JsonSchemaType.Array => "array",
+        JsonSchemaType.String => "string",
+        JsonSchemaType.Integer => "integer",
+        JsonSchemaType.Number => "number",
+        JsonSchemaType.Boolean => "boolean",
+        _ => null,
+    };
+
     /// <summary>The <c>version=N</c> parameters of the media types a response declares.</summary>
-    public static IReadOnlyList<int> DeclaredVersions(OpenApiResponse response) =>
-        [.. response.Content.Keys.Select(VersionOf).OfType<int>().Distinct()];
+    public static IReadOnlyList<int> DeclaredVersions(IOpenApiResponse response) =>
+        [.. (response.Content?.Keys ?? []).Select(VersionOf).OfType<int>().Distinct()];
 
     public static int? VersionOf(string? mediaType)
     {
@@ -75,9 +101,9 @@ public static class OpenApiDocuments
     }
 
     /// <summary>All properties of a schema, merging allOf parts.</summary>
-    public static IReadOnlyDictionary<string, OpenApiSchema> Properties(OpenApiSchema schema)
+    public static IReadOnlyDictionary<string, IOpenApiSchema> Properties(IOpenApiSchema schema)
     {
-        var result = new Dictionary<string, OpenApiSchema>(StringComparer.Ordinal);
+        var result = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
         foreach (var part in schema.AllOf ?? [])
         {
             foreach (var (name, value) in Properties(part))
@@ -86,7 +112,7 @@ public static class OpenApiDocuments
             }
         }
 
-        foreach (var (name, value) in schema.Properties ?? new Dictionary<string, OpenApiSchema>())
+        foreach (var (name, value) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
         {
             result[name] = value;
         }
@@ -94,17 +120,17 @@ public static class OpenApiDocuments
         return result;
     }
 
-    private static IEnumerable<string> Required(OpenApiSchema schema) =>
+    private static IEnumerable<string> Required(IOpenApiSchema schema) =>
         (schema.Required ?? new HashSet<string>()).Concat((schema.AllOf ?? []).SelectMany(Required));
 
-    private static string? TypeOf(OpenApiSchema schema) =>
-        schema.Type ?? (schema.AllOf ?? []).Select(TypeOf).FirstOrDefault(t => t is not null) ?? (Properties(schema).Count > 0 ? "object" : null);
+    private static string? TypeOf(IOpenApiSchema schema) =>
+        TypeName(schema) ?? (schema.AllOf ?? []).Select(TypeOf).FirstOrDefault(t => t is not null) ?? (Properties(schema).Count > 0 ? "object" : null);
 
     /// <summary>
     /// Structural validation: JSON types, required fields, formats (uuid, date-time, int32/64) and, where the schema
     /// declares properties, that no undeclared field name appears (catches misspelt or mis-cased names).
     /// </summary>
-    public static void Validate(JsonElement element, OpenApiSchema schema, string path, List<string> errors)
+    public static void Validate(JsonElement element, IOpenApiSchema schema, string path, List<string> errors)
     {
         if (path.Length > 400)
         {
@@ -113,7 +139,7 @@ public static class OpenApiDocuments
 
         if (element.ValueKind == JsonValueKind.Null)
         {
-            if (!schema.Nullable)
+            if (schema.Type is not { } type || !type.HasFlag(JsonSchemaType.Null))
             {
                 errors.Add($"{path}: null where the schema does not allow it");
             }
