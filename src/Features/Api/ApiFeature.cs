@@ -81,6 +81,8 @@ public static class ApiFeature
             options.WithNonce(); // a fresh nonce per request; SecurityHeaders adds it to script-src
             options.DefaultFonts = false; // no font CDN: the CSP allows only this origin
             options.Telemetry = false;
+            options.DisableAgent(); // no AI chat calling out of the portal
+            options.HideDeveloperTools();
             options.AddPreferredSecuritySchemes("ApiToken");
         }).AllowAnonymous();
         return endpoints;
