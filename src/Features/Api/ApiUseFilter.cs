@@ -10,7 +10,7 @@ namespace Portal.Features.Api;
 /// Runs around every /api/v1 handler: audits token use (every write; reads once per token per day, to keep the trail
 /// readable) and turns a service's role refusal into 403 Problem Details.
 /// </summary>
-public sealed class ApiUseFilter(IDbContextFactory<PortalDbContext> dbFactory, IAuditSink audit, TimeProvider clock) : IEndpointFilter
+public sealed class ApiUseFilter(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -44,11 +44,16 @@ public sealed class ApiUseFilter(IDbContextFactory<PortalDbContext> dbFactory, I
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUseAuditedUtc, today).SetProperty(t => t.LastUsedUtc, now), http.RequestAborted) == 1;
         if (!firstReadToday)
         {
-            await db.Set<ApiToken>().Where(t => t.Id == tokenId).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedUtc, now), http.RequestAborted);
+            // "Last used" to the minute is enough: a busy script does not write a row per request.
+            var aMinuteAgo = now.AddMinutes(-1);
+            await db.Set<ApiToken>().Where(t => t.Id == tokenId && (t.LastUsedUtc == null || t.LastUsedUtc < aMinuteAgo))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedUtc, now), http.RequestAborted);
         }
 
         if (isWrite || firstReadToday)
         {
+            // The filter lives as long as the endpoint; the audit sink belongs to the request.
+            var audit = http.RequestServices.GetRequiredService<IAuditSink>();
             await audit.WriteAsync(new AuditEvent(ApiTokenService.Used, AuditOutcome.Success, TenantId: null, new Dictionary<string, string?>
             {
                 ["token"] = http.User.FindFirst(ApiTokenAuthenticationHandler.TokenPrefixClaim)?.Value,
