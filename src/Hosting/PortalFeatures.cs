@@ -1,3 +1,4 @@
+using Portal.Features.Api;
 using Portal.Features.Audit;
 using Portal.Features.Cluster;
 using Portal.Features.Evidence;
@@ -27,6 +28,7 @@ public static class PortalFeatures
         builder.Services.AddEvidenceFeature();
         builder.Services.AddStatusFeature();
         builder.Services.AddHomeFeature();
+        builder.Services.AddApiFeature();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 using Portal.Components;
+using Portal.Features.Api;
 using Portal.Features.Audit;
 using Portal.Features.Evidence;
 using Portal.Features.Setup;
@@ -50,6 +51,7 @@ public static class PortalUi
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UsePortalRateLimiter();
         app.UseMiddleware<PasswordChangeGate>();
         app.UseAntiforgery();
 
@@ -63,6 +65,7 @@ public static class PortalUi
         app.MapEvidenceEndpoints();
         app.MapPortalSimulator();
         app.MapStatusEndpoints();
+        app.MapPortalApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         // An address that matches nothing is a 404 for everyone (the "Page not found" page), not a sign-in redirect:
         // without an endpoint the fallback authorization policy would challenge it.

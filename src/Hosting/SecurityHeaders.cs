@@ -18,12 +18,18 @@ public sealed class SecurityHeaders(RequestDelegate next)
         "form-action 'self'; " +
         "frame-ancestors 'none'";
 
+    /// <summary>The <see cref="HttpContext.Items"/> key of a per-request script nonce (Scalar writes its nonce there).</summary>
+    public const string ScriptNonceItem = Scalar.AspNetCore.ScalarOptions.NonceHttpContextItemKey;
+
     public Task InvokeAsync(HttpContext context)
     {
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            // A page that renders its own inline scripts (the Scalar API reference) leaves a per-request nonce for them.
+            headers.ContentSecurityPolicy = context.Items.TryGetValue(ScriptNonceItem, out var nonce) && nonce is string { Length: > 0 } value
+                ? ContentSecurityPolicy.Replace("script-src 'self'", $"script-src 'self' 'nonce-{value}'", StringComparison.Ordinal)
+                : ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";

@@ -41,10 +41,12 @@ public sealed class TenantsTestPortal : PortalAppFactory
     public CapturedLogs Logs { get; }
 
     /// <summary>A started portal on its own database and data folder, removed when the last portal using them is disposed.</summary>
-    public static async Task<TenantsTestPortal> StartAsync()
+    /// <param name="configure">Settings for this portal (<see cref="PortalAppFactory.WithSetting"/>), applied before it starts.</param>
+    public static async Task<TenantsTestPortal> StartAsync(Action<TenantsTestPortal>? configure = null)
     {
         var folder = Directory.CreateTempSubdirectory("portal-it-").FullName;
         var portal = new TenantsTestPortal((TestDatabases.RunOnPostgres ? TestDatabases.CreatePostgresDatabase() : null, folder), previous: null) { _ownsStore = true };
+        configure?.Invoke(portal);
         await StartOrDisposeAsync(portal);
         return portal;
     }
