@@ -50,6 +50,8 @@ public static class PortalUi
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<PasswordChangeGate>();
+        app.UseMiddleware<MfaEnrolmentGate>();
+        app.UseSignInRateLimits();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();

@@ -19,7 +19,7 @@ public static class AccountEndpoints
 
             await signIn.SignOutAsync(http.User);
             return Results.LocalRedirect("/Account/Login");
-        }).WithMetadata(new AllowedDuringPasswordChangeAttribute());
+        }).WithMetadata(new AllowedDuringPasswordChangeAttribute(), new AllowedDuringMfaEnrolmentAttribute());
         return endpoints;
     }
 }
