@@ -69,9 +69,9 @@ public sealed class MfaTests(BrowserPortal browser, MfaRequiredPortal portal) : 
         (await page.GetByTestId("shared-key").CountAsync()).ShouldBe(0);
 
         // The database holds neither the key nor the codes in clear.
-        await using (var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        await using (var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Xunit.TestContext.Current.CancellationToken))
         {
-            var stored = await db.UserTokens.AsNoTracking().Select(t => t.Value).ToListAsync();
+            var stored = await db.UserTokens.AsNoTracking().Select(t => t.Value).ToListAsync(Xunit.TestContext.Current.CancellationToken);
             stored.ShouldNotBeEmpty();
             var bareKey = key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
             stored.ShouldAllBe(value => value == null || (!value.Contains(bareKey) && !value.Contains(codes[0])));

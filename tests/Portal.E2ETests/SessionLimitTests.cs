@@ -73,8 +73,8 @@ public sealed class SessionLimitTests(BrowserPortal browser, SessionLimitPortal 
         var page = await OpenTenantsTabAsync("leaver");
         await using (var admin = portal.Services.ScopeFor(PortalAppFactory.AdminUserName, Roles.Admin))
         {
-            var id = (await admin.ServiceProvider.GetRequiredService<UserAdminService>().ListAsync()).Single(u => u.UserName == "leaver").Id;
-            (await admin.ServiceProvider.GetRequiredService<UserAdminService>().SetDisabledAsync(id, disabled: true)).Succeeded.ShouldBeTrue();
+            var id = (await admin.ServiceProvider.GetRequiredService<UserAdminService>().ListAsync(Xunit.TestContext.Current.CancellationToken)).Single(u => u.UserName == "leaver").Id;
+            (await admin.ServiceProvider.GetRequiredService<UserAdminService>().SetDisabledAsync(id, disabled: true, Xunit.TestContext.Current.CancellationToken)).Succeeded.ShouldBeTrue();
         }
 
         await page.WaitForURLAsync(url => url.Contains("/Account/Login", StringComparison.Ordinal), new() { Timeout = 20_000 });
@@ -87,8 +87,8 @@ public sealed class SessionLimitTests(BrowserPortal browser, SessionLimitPortal 
         var page = await OpenTenantsTabAsync("demoted");
         await using (var admin = portal.Services.ScopeFor(PortalAppFactory.AdminUserName, Roles.Admin))
         {
-            var id = (await admin.ServiceProvider.GetRequiredService<UserAdminService>().ListAsync()).Single(u => u.UserName == "demoted").Id;
-            (await admin.ServiceProvider.GetRequiredService<UserAdminService>().SetRolesAsync(id, [Roles.Auditor])).Succeeded.ShouldBeTrue();
+            var id = (await admin.ServiceProvider.GetRequiredService<UserAdminService>().ListAsync(Xunit.TestContext.Current.CancellationToken)).Single(u => u.UserName == "demoted").Id;
+            (await admin.ServiceProvider.GetRequiredService<UserAdminService>().SetRolesAsync(id, [Roles.Auditor], Xunit.TestContext.Current.CancellationToken)).Succeeded.ShouldBeTrue();
         }
 
         await page.WaitForURLAsync(url => url.Contains("/Account/Login", StringComparison.Ordinal), new() { Timeout = 20_000 });
