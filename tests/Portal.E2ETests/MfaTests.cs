@@ -68,13 +68,20 @@ public sealed class MfaTests(BrowserPortal browser, MfaRequiredPortal portal) : 
         (await page.ContentAsync()).ShouldNotContain(codes[0]);
         (await page.GetByTestId("shared-key").CountAsync()).ShouldBe(0);
 
+        // New recovery codes replace the old ones (shown once again).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Generate new recovery codes" }).ClickAsync();
+        var renewed = await page.GetByTestId("recovery-codes").Locator("li").AllInnerTextsAsync();
+        renewed.Count.ShouldBe(10);
+        renewed.ShouldNotContain(codes[0]);
+        (await portal.AuditAsync(AuditActions.MfaRecoveryCodesRegenerated)).ShouldContain(e => e.Actor == "mfa-new-admin");
+
         // The database holds neither the key nor the codes in clear.
         await using (var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Xunit.TestContext.Current.CancellationToken))
         {
             var stored = await db.UserTokens.AsNoTracking().Select(t => t.Value).ToListAsync(Xunit.TestContext.Current.CancellationToken);
             stored.ShouldNotBeEmpty();
             var bareKey = key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
-            stored.ShouldAllBe(value => value == null || (!value.Contains(bareKey) && !value.Contains(codes[0])));
+            stored.ShouldAllBe(value => value == null || (!value.Contains(bareKey) && !value.Contains(renewed[0])));
         }
 
         (await portal.AuditAsync(AuditActions.MfaEnrolled)).ShouldContain(e => e.Actor == "mfa-new-admin");
