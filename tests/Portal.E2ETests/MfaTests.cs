@@ -59,6 +59,8 @@ public sealed class MfaTests(BrowserPortal browser, MfaRequiredPortal portal) : 
         codes.Distinct().Count().ShouldBe(10);
         await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/Account/", StringComparison.Ordinal));
+        await BrowserPortal.WaitForInteractiveAsync(page);
+        (await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('.mud-appbar')).position")).ShouldBe("fixed", "the app opens with its own layout and styles");
         await page.GotoAsync("/admin/users");
         page.Url.ShouldContain("/admin/users");
 
