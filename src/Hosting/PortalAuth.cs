@@ -17,9 +17,13 @@ public static class PortalAuth
         services.AddOptionsWithValidateOnStart<PortalAuthOptions>().BindConfiguration(PortalAuthOptions.SectionName).ValidateDataAnnotations();
         services.AddOptionsWithValidateOnStart<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName).ValidateDataAnnotations();
         services.AddOptionsWithValidateOnStart<DataProtectionStorageOptions>().BindConfiguration(DataProtectionStorageOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<MfaOptions>().BindConfiguration(MfaOptions.SectionName).ValidateDataAnnotations();
+        services.AddSignInRateLimits();
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        services.AddScoped<CircuitActivity>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitActivityHandler>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
 
         services.AddIdentityCore<PortalUser>()
@@ -27,7 +31,8 @@ public static class PortalAuth
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<PortalUserClaimsPrincipalFactory>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddUserStore<ProtectedTokenUserStore>();
         services.AddScoped<IUserConfirmation<PortalUser>, EnabledUserConfirmation>();
         services.AddScoped<FirstAdminBootstrapper>();
 
@@ -68,13 +73,15 @@ public static class PortalAuth
         cookie.Events.OnValidatePrincipal = async context =>
         {
             // Absolute lifetime: sliding renewals never extend a session past this point.
+            var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
             var issued = context.Properties.GetString("portal:first_issued");
             if (issued is null)
             {
-                context.Properties.SetString("portal:first_issued", (context.Properties.IssuedUtc ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+                issued = (context.Properties.IssuedUtc ?? now).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                context.Properties.SetString("portal:first_issued", issued);
                 context.ShouldRenew = true;
             }
-            else if (DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds(long.Parse(issued, System.Globalization.CultureInfo.InvariantCulture)) > TimeSpan.FromHours(auth.AbsoluteSessionHours))
+            else if (now - DateTimeOffset.FromUnixTimeSeconds(long.Parse(issued, System.Globalization.CultureInfo.InvariantCulture)) > TimeSpan.FromHours(auth.AbsoluteSessionHours))
             {
                 context.RejectPrincipal();
                 return;
@@ -82,6 +89,17 @@ public static class PortalAuth
 
             // Identity's own handler validates the security stamp (disabled users, role changes).
             await validateStamp(context);
+
+            // Open tabs (circuits) see only the principal: the start time travels with it for their absolute limit.
+            if (context.Principal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+            {
+                foreach (var stale in identity.FindAll(PortalClaims.SessionStarted).ToList())
+                {
+                    identity.RemoveClaim(stale);
+                }
+
+                identity.AddClaim(new System.Security.Claims.Claim(PortalClaims.SessionStarted, issued));
+            }
         };
     }
 }

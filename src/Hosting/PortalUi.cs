@@ -53,6 +53,8 @@ public static class PortalUi
         app.UseAuthorization();
         app.UsePortalRateLimiter();
         app.UseMiddleware<PasswordChangeGate>();
+        app.UseMiddleware<MfaEnrolmentGate>();
+        app.UseSignInRateLimits();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();

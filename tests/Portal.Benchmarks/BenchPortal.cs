@@ -59,6 +59,10 @@ public sealed class BenchPortal(string folder, string? postgresAdmin = null, int
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(folder, "logs", "portal-.log"));
         builder.UseSetting("Audit:AnchorFile", Path.Combine(folder, "logs", "audit-anchors.jsonl"));
+        // Scenarios time the password sign-in many times over: no second factor, no sign-in rate limit.
+        builder.UseSetting("Auth:Mfa:RequiredForRoles:0", "");
+        builder.UseSetting("Auth:SignInRateLimit:PermitsPerAccount", "100000");
+        builder.UseSetting("Auth:SignInRateLimit:PermitsPerAddress", "100000");
         if (PostgresConnectionString is not null && _certificate is { } certificate)
         {
             builder.UseSetting("Database:Provider", "Postgres");

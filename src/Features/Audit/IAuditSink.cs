@@ -49,11 +49,16 @@ public static class AuditActions
     public const string SignInLockedOut = "auth.sign-in.locked-out";
     public const string SignedOut = "auth.signed-out";
     public const string PasswordChanged = "auth.password.changed";
+    public const string MfaEnrolled = "auth.mfa.enrolled";
+    public const string MfaRecoveryCodeUsed = "auth.mfa.recovery-code-used";
+    public const string MfaRecoveryCodesRegenerated = "auth.mfa.recovery-codes-regenerated";
     public const string UserCreated = "user.created";
     public const string UserRolesChanged = "user.roles.changed";
     public const string UserDisabled = "user.disabled";
     public const string UserEnabled = "user.enabled";
     public const string UserPasswordReset = "user.password.reset";
+    public const string UserMfaReset = "user.mfa.reset";
+    public const string UserLockoutCleared = "user.lockout.cleared";
     public const string AccessDenied = "security.access-denied";
     public const string AuditExported = "audit.exported";
     public const string AuditVerified = "audit.verified";

@@ -29,7 +29,7 @@ public static class AccountEndpoints
             }
 
             return Results.LocalRedirect("/Account/Login");
-        }).WithMetadata(new AllowedDuringPasswordChangeAttribute());
+        }).WithMetadata(new AllowedDuringPasswordChangeAttribute(), new AllowedDuringMfaEnrolmentAttribute());
         return endpoints;
     }
 }

@@ -10,18 +10,25 @@ public static class PortalClaims
 {
     public const string MustChangePassword = "portal:must_change_password";
     public const string DisplayName = "portal:display_name";
+    public const string MustEnrolMfa = "portal:must_enrol_mfa";
+
+    /// <summary>When this session began (Unix seconds), set from the cookie on every request: the absolute limit of open tabs.</summary>
+    public const string SessionStarted = "portal:session_started";
 
     public static bool MustChangePasswordNow(this ClaimsPrincipal user) => user.HasClaim(MustChangePassword, "true");
+
+    public static bool MustEnrolMfaNow(this ClaimsPrincipal user) => user.HasClaim(MustEnrolMfa, "true");
 
     public static string DisplayNameOrUserName(this ClaimsPrincipal user) =>
         user.FindFirstValue(DisplayName) is { Length: > 0 } name ? name : user.Identity?.Name ?? "";
 }
 
-/// <summary>Adds the display name and the forced-password-change flag to the principal.</summary>
+/// <summary>Adds the display name and the forced-password-change and must-enrol-MFA flags to the principal.</summary>
 public sealed class PortalUserClaimsPrincipalFactory(
     UserManager<PortalUser> userManager,
     RoleManager<IdentityRole> roleManager,
-    IOptions<IdentityOptions> options)
+    IOptions<IdentityOptions> options,
+    IOptions<MfaOptions> mfa)
     : UserClaimsPrincipalFactory<PortalUser, IdentityRole>(userManager, roleManager, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(PortalUser user)
@@ -31,6 +38,12 @@ public sealed class PortalUserClaimsPrincipalFactory(
         if (user.MustChangePassword)
         {
             identity.AddClaim(new Claim(PortalClaims.MustChangePassword, "true"));
+        }
+
+        // Checked at every sign-in and refresh: a role that now needs MFA sends the user to enrolment first.
+        if (!user.TwoFactorEnabled && mfa.Value.EffectiveRequiredRoles.Any(role => identity.HasClaim(identity.RoleClaimType, role)))
+        {
+            identity.AddClaim(new Claim(PortalClaims.MustEnrolMfa, "true"));
         }
 
         return identity;

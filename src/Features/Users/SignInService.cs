@@ -11,11 +11,14 @@ public enum SignInOutcome
 {
     Succeeded,
     MustChangePassword,
+    RequiresMfa,
     Failed,
     LockedOut,
 
     /// <summary>Local password sign-in is off (<c>Auth:LocalSignIn:Enabled=false</c>) and this is not the break-glass admin.</summary>
     LocalSignInOff,
+
+    MfaSessionExpired,
 }
 
 /// <summary>Sign-in, sign-out and password change for the static account pages.</summary>
@@ -27,6 +30,12 @@ public sealed class SignInService(
     ILogger<SignInService> logger,
     IOptions<LocalSignInOptions> localSignIn)
 {
+    /// <summary>The actor recorded for attempts on a name that does not exist: people type passwords into that field.</summary>
+    public const string UnknownUserActor = "(unknown user)";
+
+    private static readonly PortalUser DummyUser = new() { UserName = "dummy" };
+    private static string? s_dummyHash;
+
     public async Task<SignInOutcome> SignInAsync(string userName, string password)
     {
         var name = userName.Trim();
@@ -41,12 +50,33 @@ public sealed class SignInService(
             return SignInOutcome.LocalSignInOff;
         }
 
-        var result = await signInManager.PasswordSignInAsync(name, password, isPersistent: false, lockoutOnFailure: true);
+        var user = await users.FindByNameAsync(name);
+        if (user is null)
+        {
+            // The same work as a wrong password (one hash check), so the response time does not tell which names exist.
+            s_dummyHash ??= users.PasswordHasher.HashPassword(DummyUser, Guid.NewGuid().ToString());
+            users.PasswordHasher.VerifyHashedPassword(DummyUser, s_dummyHash, password);
+            logger.LogWarning("Sign-in failed for a user name that does not exist");
+            await audit.WriteAsync(new AuditEvent(AuditActions.SignInFailed, AuditOutcome.Failure, Details: new Dictionary<string, string?>
+            {
+                ["reason"] = "wrong user name or password",
+            }) { ActorOverride = UnknownUserActor });
+            return SignInOutcome.Failed;
+        }
+
+        name = user.UserName!;
+        var result = await signInManager.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
         if (result.IsLockedOut)
         {
             logger.LogWarning("Sign-in refused for {UserName}: account locked out", name);
             await audit.WriteAsync(new AuditEvent(AuditActions.SignInLockedOut, AuditOutcome.Denied) { ActorOverride = name });
             return SignInOutcome.LockedOut;
+        }
+
+        if (result.RequiresTwoFactor)
+        {
+            logger.LogInformation("Password accepted for {UserName}; waiting for the second factor", name);
+            return SignInOutcome.RequiresMfa;
         }
 
         if (!result.Succeeded)
@@ -59,11 +89,60 @@ public sealed class SignInService(
             return SignInOutcome.Failed;
         }
 
-        var user = await users.FindByNameAsync(name);
-        user!.LastSignInUtc = clock.GetUtcNow().UtcDateTime;
+        return await CompleteSignInAsync(user, "password");
+    }
+
+    /// <summary>The second step: a 6-digit authenticator code, or a recovery code (used once).</summary>
+    public async Task<SignInOutcome> SignInWithMfaAsync(string code)
+    {
+        var user = await signInManager.GetTwoFactorAuthenticationUserAsync();
+        if (user is null)
+        {
+            return SignInOutcome.MfaSessionExpired;
+        }
+
+        var token = code.Replace(" ", "", StringComparison.Ordinal);
+        var isAuthenticatorCode = token.Length == 6 && token.All(char.IsAsciiDigit);
+        var result = isAuthenticatorCode
+            ? await signInManager.TwoFactorAuthenticatorSignInAsync(token, isPersistent: false, rememberClient: false)
+            : await signInManager.TwoFactorRecoveryCodeSignInAsync(token);
+        if (result.IsLockedOut)
+        {
+            logger.LogWarning("Second factor refused for {UserName}: account locked out", user.UserName);
+            await audit.WriteAsync(new AuditEvent(AuditActions.SignInLockedOut, AuditOutcome.Denied) { ActorOverride = user.UserName });
+            return SignInOutcome.LockedOut;
+        }
+
+        if (!result.Succeeded)
+        {
+            logger.LogWarning("Second factor failed for {UserName}", user.UserName);
+            await audit.WriteAsync(new AuditEvent(AuditActions.SignInFailed, AuditOutcome.Failure, Details: new Dictionary<string, string?>
+            {
+                ["reason"] = isAuthenticatorCode ? "wrong authenticator code" : "wrong or used recovery code",
+            }) { ActorOverride = user.UserName });
+            return SignInOutcome.Failed;
+        }
+
+        if (!isAuthenticatorCode)
+        {
+            await audit.WriteAsync(new AuditEvent(AuditActions.MfaRecoveryCodeUsed, AuditOutcome.Success, Details: new Dictionary<string, string?>
+            {
+                ["recoveryCodesLeft"] = (await users.CountRecoveryCodesAsync(user)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }) { ActorOverride = user.UserName });
+        }
+
+        return await CompleteSignInAsync(user, isAuthenticatorCode ? "authenticator code" : "recovery code");
+    }
+
+    private async Task<SignInOutcome> CompleteSignInAsync(PortalUser user, string method)
+    {
+        user.LastSignInUtc = clock.GetUtcNow().UtcDateTime;
         await users.UpdateAsync(user);
-        logger.LogInformation("Signed in {UserName}", name);
-        await audit.WriteAsync(new AuditEvent(AuditActions.SignInSucceeded, AuditOutcome.Success) { ActorOverride = name });
+        logger.LogInformation("Signed in {UserName}", user.UserName);
+        await audit.WriteAsync(new AuditEvent(AuditActions.SignInSucceeded, AuditOutcome.Success, Details: new Dictionary<string, string?>
+        {
+            ["method"] = method,
+        }) { ActorOverride = user.UserName });
         return user.MustChangePassword ? SignInOutcome.MustChangePassword : SignInOutcome.Succeeded;
     }
 

@@ -25,7 +25,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, CurrentUser cu
         return users.Select(u => new UserSummary(
             u.Id, u.UserName!, u.DisplayName, u.Email,
             [.. userRoles[u.Id].Order(StringComparer.Ordinal)],
-            u.IsDisabled, u.LockoutEnd is { } end && end > now, u.MustChangePassword, u.CreatedUtc, u.LastSignInUtc)).ToList();
+            u.IsDisabled, u.LockoutEnd is { } end && end > now, u.MustChangePassword, u.CreatedUtc, u.LastSignInUtc, u.TwoFactorEnabled)).ToList();
     }
 
     public async Task<UserActionResult> CreateAsync(CreateUserModel model, CancellationToken cancellationToken = default)
@@ -185,6 +185,52 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, CurrentUser cu
         }), cancellationToken);
         return UserActionResult.Ok($"Password of {user.UserName} reset. Give them this one-time password; they must change it at sign-in.", password);
     }
+
+    /// <summary>For a lost phone: MFA off, key and recovery codes discarded, sessions ended; enrolment starts over at the next sign-in.</summary>
+    public async Task<UserActionResult> ResetMfaAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await currentUser.RequireAnyRoleAsync(Roles.Admin);
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return UserActionResult.Fail("That user no longer exists. Reload the list.");
+        }
+
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.RemoveAuthenticationTokenAsync(user, RecoveryCodesProvider, RecoveryCodesName);
+        await users.ResetAuthenticatorKeyAsync(user); // a fresh key, and a new security stamp: open sessions end
+        await audit.WriteAsync(new AuditEvent(AuditActions.UserMfaReset, AuditOutcome.Success, Details: new Dictionary<string, string?>
+        {
+            ["user"] = user.UserName,
+        }), cancellationToken);
+        return UserActionResult.Ok($"MFA of {user.UserName} reset. They enrol again at their next sign-in.");
+    }
+
+    public async Task<UserActionResult> ClearLockoutAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await currentUser.RequireAnyRoleAsync(Roles.Admin);
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return UserActionResult.Fail("That user no longer exists. Reload the list.");
+        }
+
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        await audit.WriteAsync(new AuditEvent(AuditActions.UserLockoutCleared, AuditOutcome.Success, Details: new Dictionary<string, string?>
+        {
+            ["user"] = user.UserName,
+        }), cancellationToken);
+        return UserActionResult.Ok($"{user.UserName} is unlocked and can sign in again.");
+    }
+
+    // Where Identity's store keeps recovery codes (UserStoreBase's internal login provider).
+    private const string RecoveryCodesProvider = "[AspNetUserStore]";
+    private const string RecoveryCodesName = "RecoveryCodes";
 
     private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
 }

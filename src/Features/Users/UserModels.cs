@@ -13,7 +13,8 @@ public sealed record UserSummary(
     bool IsLockedOut,
     bool MustChangePassword,
     DateTime CreatedUtc,
-    DateTime? LastSignInUtc);
+    DateTime? LastSignInUtc,
+    bool MfaEnabled = false);
 
 public sealed class CreateUserModel
 {
@@ -67,4 +68,11 @@ public sealed class ChangePasswordModel
     [Compare(nameof(NewPassword), ErrorMessage = "Confirm new password: it does not match the new password.")]
     [DataType(DataType.Password)]
     public string ConfirmPassword { get; set; } = "";
+}
+
+public sealed class MfaCodeModel
+{
+    [Required(ErrorMessage = "Code is required: enter the 6-digit code from your authenticator app.")]
+    [StringLength(32, ErrorMessage = "Code: enter the 6-digit code, or a recovery code like ABCDE-12345.")]
+    public string Code { get; set; } = "";
 }

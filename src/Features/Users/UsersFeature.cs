@@ -8,6 +8,7 @@ public static class UsersFeature
         services.AddScoped<CurrentUser>();
         services.AddScoped<UserAdminService>();
         services.AddScoped<SignInService>();
+        services.AddScoped<MfaService>();
         return services;
     }
 }

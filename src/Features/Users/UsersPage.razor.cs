@@ -116,6 +116,19 @@ public partial class UsersPage
         }
     }
 
+    private async Task ResetMfaAsync(UserSummary user)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Reset MFA",
+            $"Turn off multi-factor authentication for {user.UserName}? Their authenticator app and recovery codes stop working, their open sessions end, and they enrol again at their next sign-in.",
+            yesText: "Reset MFA", cancelText: "Cancel");
+        if (confirmed == true)
+        {
+            await ReportAsync(await Users.ResetMfaAsync(user.Id));
+        }
+    }
+
+    private async Task ClearLockoutAsync(UserSummary user) => await ReportAsync(await Users.ClearLockoutAsync(user.Id));
+
     private async Task ToggleDisabledAsync(UserSummary user) => await ReportAsync(await Users.SetDisabledAsync(user.Id, !user.IsDisabled));
 
     private void ShowOneTimePassword(UserActionResult result)

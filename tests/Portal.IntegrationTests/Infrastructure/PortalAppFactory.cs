@@ -99,6 +99,10 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(LogFolder, "portal-.log"));
         builder.UseSetting("Audit:AnchorFile", AnchorFilePath);
+        // MFA and sign-in limits have their own tests; elsewhere the admin signs in with a password, as often as tests need.
+        builder.UseSetting("Auth:Mfa:RequiredForRoles:0", "");
+        builder.UseSetting("Auth:SignInRateLimit:PermitsPerAccount", "100000");
+        builder.UseSetting("Auth:SignInRateLimit:PermitsPerAddress", "100000");
         if (PostgresConnectionString is not null)
         {
             var (certificatePath, certificatePassword) = TestDatabases.DataProtectionCertificate;

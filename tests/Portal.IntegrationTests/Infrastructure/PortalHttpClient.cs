@@ -21,6 +21,19 @@ public sealed partial class PortalHttpClient(HttpClient http) : IDisposable
         return await Http.PostAsync($"/Account/Login?ReturnUrl={Uri.EscapeDataString(returnUrl)}", new FormUrlEncodedContent(form));
     }
 
+    /// <summary>The second sign-in step: an authenticator code or a recovery code.</summary>
+    public async Task<HttpResponseMessage> SubmitMfaCodeAsync(string code, string returnUrl = "/")
+    {
+        var page = await Http.GetStringAsync($"/Account/LoginWithMfa?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
+        var form = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AntiforgeryToken(page),
+            ["_handler"] = "login-mfa",
+            ["Input.Code"] = code,
+        };
+        return await Http.PostAsync($"/Account/LoginWithMfa?ReturnUrl={Uri.EscapeDataString(returnUrl)}", new FormUrlEncodedContent(form));
+    }
+
     public async Task<HttpResponseMessage> ChangePasswordAsync(string current, string next)
     {
         var page = await Http.GetStringAsync("/Account/ChangePassword");
