@@ -51,10 +51,12 @@ public static class PortalUi
         });
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UsePortalRateLimiter();
+        app.UseSignInRateLimitKeys();
+        // One limiter for everything, after authorization (the API's partition is the token): sign-in attempts
+        // (the global limiter) and the API's per-token policy.
+        app.UseRateLimiter();
         app.UseMiddleware<PasswordChangeGate>();
         app.UseMiddleware<MfaEnrolmentGate>();
-        app.UseSignInRateLimits();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();

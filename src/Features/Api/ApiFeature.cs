@@ -46,18 +46,6 @@ public static class ApiFeature
         return services;
     }
 
-    /// <summary>Registers the rate limiter middleware once, after authorization (the API's partition is the token).</summary>
-    public static WebApplication UsePortalRateLimiter(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        if (((IApplicationBuilder)app).Properties.TryAdd("portal:rate-limiter", true))
-        {
-            app.UseRateLimiter();
-        }
-
-        return app;
-    }
-
     public static IEndpointRouteBuilder MapPortalApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/v1")

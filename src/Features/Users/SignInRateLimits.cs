@@ -40,8 +40,11 @@ public static class SignInRateLimits
         return services;
     }
 
-    /// <summary>Notes the account a sign-in POST is for (hashed: the text may be a mistyped password), then applies the limits.</summary>
-    public static WebApplication UseSignInRateLimits(this WebApplication app)
+    /// <summary>
+    /// Notes the account a sign-in POST is for (hashed: the text may be a mistyped password), for the limiter that runs
+    /// next. The host registers the one rate-limiter middleware after this (two would count each request twice).
+    /// </summary>
+    public static WebApplication UseSignInRateLimitKeys(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
@@ -52,7 +55,6 @@ public static class SignInRateLimits
 
             await next(context);
         });
-        app.UseRateLimiter();
         return app;
     }
 
