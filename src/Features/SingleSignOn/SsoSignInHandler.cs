@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Tenants;
+using Portal.Features.Users;
 
 namespace Portal.Features.SingleSignOn;
 
@@ -34,7 +35,7 @@ public sealed class SsoSignInHandler(
     IAuditSink audit,
     ILogger<SsoSignInHandler> logger)
 {
-    public const string AuthenticationMethod = "oidc";
+    public const string AuthenticationMethod = PortalClaims.SingleSignOnMethod;
     public const string RefusedAction = "auth.sign-in.refused";
     public const string ScopeChangedAction = "user.tenant-scope.set";
 

@@ -17,7 +17,15 @@ public static class PortalClaims
 
     public static bool MustChangePasswordNow(this ClaimsPrincipal user) => user.HasClaim(MustChangePassword, "true");
 
-    public static bool MustEnrolMfaNow(this ClaimsPrincipal user) => user.HasClaim(MustEnrolMfa, "true");
+    /// <summary>
+    /// A local sign-in by a user whose role requires MFA and who has not enrolled. Single sign-on users are never sent to
+    /// enrolment: their second factor is the identity provider's (SignInManager records the method as the amr claim).
+    /// </summary>
+    public static bool MustEnrolMfaNow(this ClaimsPrincipal user) =>
+        user.HasClaim(MustEnrolMfa, "true") && !user.HasClaim(ClaimTypes.AuthenticationMethod, SingleSignOnMethod);
+
+    /// <summary>The authentication method single sign-on signs users in with (the amr claim).</summary>
+    public const string SingleSignOnMethod = "oidc";
 
     public static string DisplayNameOrUserName(this ClaimsPrincipal user) =>
         user.FindFirstValue(DisplayName) is { Length: > 0 } name ? name : user.Identity?.Name ?? "";

@@ -153,6 +153,21 @@ public sealed class SsoSignInTests(SsoTestPortal portal) : IClassFixture<SsoTest
     }
 
     [Fact]
+    public async Task AdminThroughTheProvider_WhileMfaIsRequiredForAdmins_IsNotSentToLocalEnrolment()
+    {
+        portal.Provider.SetAccount("sso.admin", ["portal-admins"], ["emea"]);
+        using var client = SsoTestPortal.NewBrowserlessClient();
+
+        var (address, _) = await portal.SignInWithProviderAsync(client, "sso.admin");
+
+        address.AbsolutePath.ShouldBe("/Account/SsoComplete");
+        (await portal.RolesOfAsync((await portal.SsoUserAsync("sso.admin")).ShouldNotBeNull())).ShouldBe(["Admin"]);
+        // The provider is their second factor: the admin pages answer instead of redirecting to /Account/Mfa.
+        using var users = await client.GetAsync(new Uri(portal.BaseAddress, "/admin/users"), TestContext.Current.CancellationToken);
+        users.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task NonAdminWithoutTenantTag_Refused_WhenTheScopeClaimIsConfigured()
     {
         portal.Provider.SetAccount("no.scope", ["portal-helpdesk"], tenantTags: []);

@@ -17,6 +17,7 @@ public class SsoTestPortal : PortalAppFactory
     {
         Provider.Configure(this);
         WithSetting("Status:SweepEnabled", "false");
+        WithSetting("Auth:Mfa:RequiredForRoles:0", "Admin"); // the production default: single sign-on admins are not sent to enrolment
     }
 
     public OidcTestProvider Provider { get; } = new();
