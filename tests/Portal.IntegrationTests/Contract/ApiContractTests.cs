@@ -158,7 +158,7 @@ public sealed class ApiContractTests
             .SelectMany(d => OpenApiDocuments.Operations(d.File).Select(o => (d.File, Path: d.BasePath + o.Path, o.Method, o.Operation)))
             .ToList();
         var apiRequests = harness.State.RecentRequests.Where(r => r.Path.Contains("/API/", StringComparison.Ordinal) || r.Path.StartsWith("/v2/", StringComparison.Ordinal)).ToList();
-        apiRequests.Count.ShouldBe(10);
+        apiRequests.Count.ShouldBe(11);
         foreach (var request in apiRequests)
         {
             var method = request.Method.ToLowerInvariant();
