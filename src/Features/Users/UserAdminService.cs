@@ -187,46 +187,40 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, CurrentUser cu
     }
 
     /// <summary>For a lost phone: MFA off, key and recovery codes discarded, sessions ended; enrolment starts over at the next sign-in.</summary>
-    public async Task<UserActionResult> ResetMfaAsync(string userId, CancellationToken cancellationToken = default)
+    public Task<UserActionResult> ResetMfaAsync(string userId, CancellationToken cancellationToken = default) =>
+        AsAdminOnUserAsync(userId, async (users, user) =>
+        {
+            await users.SetTwoFactorEnabledAsync(user, false);
+            await users.RemoveAuthenticationTokenAsync(user, RecoveryCodesProvider, RecoveryCodesName);
+            await users.ResetAuthenticatorKeyAsync(user); // a fresh key, and a new security stamp: open sessions end
+            await AuditUserActionAsync(AuditActions.UserMfaReset, user, cancellationToken);
+            return UserActionResult.Ok($"MFA of {user.UserName} reset. They enrol again at their next sign-in.");
+        });
+
+    public Task<UserActionResult> ClearLockoutAsync(string userId, CancellationToken cancellationToken = default) =>
+        AsAdminOnUserAsync(userId, async (users, user) =>
+        {
+            await users.SetLockoutEndDateAsync(user, null);
+            await users.ResetAccessFailedCountAsync(user);
+            await AuditUserActionAsync(AuditActions.UserLockoutCleared, user, cancellationToken);
+            return UserActionResult.Ok($"{user.UserName} is unlocked and can sign in again.");
+        });
+
+    /// <summary>An Admin-only action on one user, in its own scope (a fresh UserManager per action).</summary>
+    private async Task<UserActionResult> AsAdminOnUserAsync(string userId, Func<UserManager<PortalUser>, PortalUser, Task<UserActionResult>> action)
     {
         await currentUser.RequireAnyRoleAsync(Roles.Admin);
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return UserActionResult.Fail("That user no longer exists. Reload the list.");
-        }
+        return user is null ? UserActionResult.Fail("That user no longer exists. Reload the list.") : await action(users, user);
+    }
 
-        await users.SetTwoFactorEnabledAsync(user, false);
-        await users.RemoveAuthenticationTokenAsync(user, RecoveryCodesProvider, RecoveryCodesName);
-        await users.ResetAuthenticatorKeyAsync(user); // a fresh key, and a new security stamp: open sessions end
-        await audit.WriteAsync(new AuditEvent(AuditActions.UserMfaReset, AuditOutcome.Success, Details: new Dictionary<string, string?>
+    private Task AuditUserActionAsync(string action, PortalUser user, CancellationToken cancellationToken) =>
+        audit.WriteAsync(new AuditEvent(action, AuditOutcome.Success, Details: new Dictionary<string, string?>
         {
             ["user"] = user.UserName,
         }), cancellationToken);
-        return UserActionResult.Ok($"MFA of {user.UserName} reset. They enrol again at their next sign-in.");
-    }
-
-    public async Task<UserActionResult> ClearLockoutAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        await currentUser.RequireAnyRoleAsync(Roles.Admin);
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return UserActionResult.Fail("That user no longer exists. Reload the list.");
-        }
-
-        await users.SetLockoutEndDateAsync(user, null);
-        await users.ResetAccessFailedCountAsync(user);
-        await audit.WriteAsync(new AuditEvent(AuditActions.UserLockoutCleared, AuditOutcome.Success, Details: new Dictionary<string, string?>
-        {
-            ["user"] = user.UserName,
-        }), cancellationToken);
-        return UserActionResult.Ok($"{user.UserName} is unlocked and can sign in again.");
-    }
 
     // Where Identity's store keeps recovery codes (UserStoreBase's internal login provider).
     private const string RecoveryCodesProvider = "[AspNetUserStore]";
