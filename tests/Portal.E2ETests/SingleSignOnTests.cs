@@ -21,6 +21,9 @@ public sealed class SingleSignOnTests(BrowserPortal browser, SsoPortal portal) :
         await Assertions.Expect(page.GetByText("Audit trail integrity").First).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Account menu for Ann Auditor" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Signed in as")).ToContainTextAsync("Auditor");
+        // Their password and second factor are the provider's: no local ones to manage.
+        await Assertions.Expect(page.GetByText("Change password")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByText("Multi-factor authentication")).ToHaveCountAsync(0);
 
         // Sign out: the provider's own end-session page, then the portal's signed-out page.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
@@ -129,6 +132,10 @@ public sealed class LocalSignInOffTests(BrowserPortal browser, LocalSignInOffPor
         await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
         await BrowserPortal.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, " }).First).ToBeVisibleAsync();
+        // A local account keeps its own password and second factor (single sign-on users do not see these).
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Account menu for ") }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Change password")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Multi-factor authentication")).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 }

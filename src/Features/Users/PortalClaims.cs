@@ -22,7 +22,9 @@ public static class PortalClaims
     /// enrolment: their second factor is the identity provider's (SignInManager records the method as the amr claim).
     /// </summary>
     public static bool MustEnrolMfaNow(this ClaimsPrincipal user) =>
-        user.HasClaim(MustEnrolMfa, "true") && !user.HasClaim(ClaimTypes.AuthenticationMethod, SingleSignOnMethod);
+        user.HasClaim(MustEnrolMfa, "true") && !user.SignedInWithSingleSignOn();
+
+    public static bool SignedInWithSingleSignOn(this ClaimsPrincipal user) => user.HasClaim(ClaimTypes.AuthenticationMethod, SingleSignOnMethod);
 
     /// <summary>The authentication method single sign-on signs users in with (the amr claim).</summary>
     public const string SingleSignOnMethod = "oidc";
