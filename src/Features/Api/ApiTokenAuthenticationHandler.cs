@@ -88,5 +88,5 @@ public sealed class ApiTokenAuthenticationHandler(
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        await Results.Problem("Your roles or tenant scope do not allow this.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden").ExecuteAsync(Context);
+        await ApiProblems.Forbidden("Your roles or tenant scope do not allow this.").ExecuteAsync(Context);
 }

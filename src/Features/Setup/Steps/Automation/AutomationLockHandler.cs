@@ -23,10 +23,9 @@ public sealed class AutomationLockHandler(ISetupVerifier verifier, TimeProvider 
             return "Only the automation step is verified from the device's event log.";
         }
 
-        var serial = input.SerialNumber.Trim();
-        return serial.Length is 0 or > 64 || serial.Any(char.IsControl)
-            ? "Test device serial number: enter the serial number of the device the automation locks, as shown in UEM."
-            : null;
+        return LockDeviceHandler.IsSerialNumber(input.SerialNumber)
+            ? null
+            : "Test device serial number: enter the serial number of the device the automation locks, as shown in UEM.";
     }
 
     public override async Task<StepDecision> HandleAsync(StepContext context, WatchAutomationInput input, CancellationToken ct)

@@ -19,10 +19,16 @@ public sealed class LockDeviceHandler(ISetupVerifier verifier) : SetupStepHandle
     public override string? Validate(SetupStep step, LockDeviceInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var serial = input.SerialNumber.Trim();
-        return serial.Length is 0 or > 64 || serial.Any(char.IsControl)
-            ? "Serial number: enter the test device's serial number as shown in UEM."
-            : null;
+        return IsSerialNumber(input.SerialNumber)
+            ? null
+            : "Serial number: enter the test device's serial number as shown in UEM.";
+    }
+
+    /// <summary>What a device serial number typed into the automation step may be (both its forms use this rule).</summary>
+    internal static bool IsSerialNumber(string text)
+    {
+        var serial = text.Trim();
+        return serial.Length is > 0 and <= 64 && !serial.Any(char.IsControl);
     }
 
     public override async Task<StepDecision> HandleAsync(StepContext context, LockDeviceInput input, CancellationToken ct)
