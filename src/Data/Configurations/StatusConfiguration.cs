@@ -66,6 +66,8 @@ internal sealed class NotificationChannelConfiguration : IEntityTypeConfiguratio
         builder.Property(c => c.FromAddress).HasMaxLength(320);
         builder.Property(c => c.ToAddresses).HasMaxLength(2000);
         builder.Property(c => c.ProtectedWebhookUrl).HasMaxLength(4000);
+        builder.Property(c => c.WebhookFormat).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.ProtectedSigningSecret).HasMaxLength(4000);
         builder.Property(c => c.SecretFingerprint).HasMaxLength(40);
         builder.Property(c => c.UpdatedBy).HasMaxLength(256).IsRequired();
     }
@@ -81,6 +83,7 @@ internal sealed class NotificationDeliveryConfiguration : IEntityTypeConfigurati
         builder.Property(d => d.Subject).HasMaxLength(500).IsRequired();
         builder.Property(d => d.Body).HasMaxLength(4000).IsRequired();
         builder.Property(d => d.LastError).HasMaxLength(500);
+        builder.Property(d => d.Link).HasMaxLength(2048);
         // The debounce: one delivery per channel per event key.
         builder.HasIndex(d => new { d.ChannelId, d.EventKey }).IsUnique();
         builder.HasIndex(d => d.EventKey);

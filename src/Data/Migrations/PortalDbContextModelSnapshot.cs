@@ -679,6 +679,10 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProtectedSigningSecret")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProtectedSmtpPassword")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
@@ -723,6 +727,11 @@ namespace Portal.Data.Migrations
                     b.Property<DateTime>("UpdatedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("WebhookFormat")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.ToTable("NotificationChannels", (string)null);
@@ -763,6 +772,10 @@ namespace Portal.Data.Migrations
 
                     b.Property<string>("LastError")
                         .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(2048)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("NextAttemptUtc")

@@ -16,8 +16,20 @@ public static class StatusApi
         return api;
     }
 
-    private static async Task<IResult> BoardAsync(StatusService service, string? search, string? tag, int? region, string? status, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<IResult> BoardAsync(StatusService service, string? search, string? tag, int? region, string? status, string? rotation, string? review,
+        int? page, int? pageSize, CancellationToken ct)
     {
+        // The board page's filters with the same names and values (?rotation=due|overdue, ?review=overdue).
+        var rotationFilter = rotation is null ? RotationFilter.Any : StatusQueryString.ParseRotation(rotation);
+        var reviewOverdue = review is null ? false : StatusQueryString.ParseReview(review);
+        if (rotationFilter is null || reviewOverdue is null)
+        {
+            return ApiProblems.Invalid(new Dictionary<string, string[]>
+            {
+                [rotationFilter is null ? "rotation" : "review"] = [rotationFilter is null ? "rotation: use due or overdue." : "review: use overdue."],
+            });
+        }
+
         ConnectionStatus? only = null;
         if (status is not null)
         {
@@ -29,7 +41,11 @@ public static class StatusApi
             only = parsed;
         }
 
-        var query = new StatusBoardQuery { Search = search, Tag = tag, RegionId = region, Status = only, Page = Math.Max(0, page ?? 0), PageSize = Math.Clamp(pageSize ?? 50, 1, 200) };
+        var query = new StatusBoardQuery
+        {
+            Search = search, Tag = tag, RegionId = region, Status = only, Rotation = rotationFilter.Value, ReviewOverdue = reviewOverdue.Value,
+            Page = Math.Max(0, page ?? 0), PageSize = Math.Clamp(pageSize ?? 50, 1, 200),
+        };
         var board = await service.QueryBoardAsync(query, ct);
         return TypedResults.Ok(new ApiStatusBoard(board.Rows.Select(ApiStatusRow.From).ToList(), board.TotalCount, query.Page, query.PageSize,
             board.Summary.Select(s => new ApiStatusCount(s.Status.ToString(), s.Count)).ToList()));

@@ -135,7 +135,7 @@ public sealed class HomeAttentionQuery(
     private async Task<AttentionCard> RotationsDueAsync(PortalDbContext db, IQueryable<Tenant> tenants, DateTime now, CancellationToken ct)
     {
         var policyDays = statusOptions.Value.RotationPolicyDays;
-        var dueBefore = now.AddDays(-policyDays);
+        var dueBefore = RotationPolicy.DueCutoff(RotationFilter.Overdue, now, policyDays);
         // Only the set-date and kind are read: the encrypted value is never loaded.
         var due = from s in db.Set<TenantSecret>().AsNoTracking()
                   join t in tenants on s.TenantId equals t.Id
@@ -148,21 +148,17 @@ public sealed class HomeAttentionQuery(
         var policy = policyDays.ToString(CultureInfo.InvariantCulture);
         return new("rotations", "Team lead", "Rotations due",
             total == 0 ? $"No rotations due: every credential is younger than the {policy}-day rotation policy." : Count(total, "credential is", "credentials are") + $" older than the {policy}-day rotation policy.",
-            items, total, "Open the status board", "/status");
+            items, total, "Open the status board", "/status" + StatusQueryString.Build(new StatusBoardQuery { Rotation = RotationFilter.Overdue }));
     }
 
     private async Task<AttentionCard> ReviewsOverdueAsync(PortalDbContext db, IQueryable<Tenant> tenants, DateTime now, CancellationToken ct)
     {
         var overdueDays = statusOptions.Value.AttestationOverdueDays;
-        var overdueBefore = now.AddDays(-overdueDays);
-        // The sweeper's rule: a configured tenant unreviewed (since its creation) for the overdue period.
-        var overdue = from t in tenants
-                      where db.Set<TenantSecret>().Any(s => s.TenantId == t.Id && s.Kind == TenantSecretKind.UemClientSecret)
+        // The sweeper's rule (a configured tenant unreviewed, since its creation, for the overdue period), shared with the board's filter.
+        var overdue = from t in tenants.WhereReviewOverdue(db, now, overdueDays)
                       join s in db.Set<TenantStatusSnapshot>() on t.Id equals s.TenantId into snapshots
                       from s in snapshots.DefaultIfEmpty()
-                      let lastReviewed = s == null ? null : s.LastAttestedUtc
-                      where (lastReviewed ?? t.CreatedUtc) <= overdueBefore
-                      select new { t.Id, t.DisplayName, LastReviewed = lastReviewed };
+                      select new { t.Id, t.DisplayName, LastReviewed = s == null ? null : s.LastAttestedUtc };
         var total = await overdue.CountAsync(ct);
         var longest = await overdue.OrderBy(o => o.LastReviewed).ThenBy(o => o.DisplayName).Take(ItemsPerCard).ToListAsync(ct);
         var items = longest.Select(o => new AttentionItem(o.DisplayName,
@@ -170,7 +166,7 @@ public sealed class HomeAttentionQuery(
         var period = overdueDays.ToString(CultureInfo.InvariantCulture);
         return new("reviews", "Team lead", "Reviews overdue",
             total == 0 ? $"No reviews overdue: every connection was reviewed within {period} days." : Count(total, "connection was", "connections were") + $" not reviewed for {period} days. Open one and attest it.",
-            items, total, "Open the status board", "/status");
+            items, total, "Open the status board", "/status" + StatusQueryString.Build(new StatusBoardQuery { ReviewOverdue = true }));
     }
 
     private static async Task<AttentionCard> IntegrityAsync(PortalDbContext db, DateTime now, CancellationToken ct)

@@ -19,6 +19,8 @@ public partial class StatusBoardPage
 
     // Option lists as one markup frame each (the select's value attribute picks the option).
     private static readonly MarkupString StatusOptions = StatusBoardMarkup.Options("All statuses", Enum.GetValues<ConnectionStatus>().Select(s => (s.ToString(), StatusRules.Describe(s))));
+    private static readonly MarkupString RotationOptions = StatusBoardMarkup.Options("Any rotation state", [("due", "Rotation due or overdue"), ("overdue", "Rotation overdue")]);
+    private static readonly MarkupString ReviewOptions = StatusBoardMarkup.Options("Any review state", [("overdue", "Review overdue")]);
     private static readonly MarkupString PageSizeOptions = StatusBoardMarkup.Options(null, PageSizes.Select(p => (p.ToString(CultureInfo.InvariantCulture), p.ToString(CultureInfo.InvariantCulture))));
 
     private static readonly MarkupString RefreshIcon = StatusBoardMarkup.Icon(Icons.Material.Filled.Refresh);
@@ -40,6 +42,13 @@ public partial class StatusBoardPage
     private int? _regionId;
     private string? _tag;
     private ConnectionStatus? _status;
+    private RotationFilter _rotation;
+    private bool _reviewOverdue;
+    private int _searchVersion;
+    private string? _searchShown;
+    private string? _pushed;
+    private IReadOnlyList<int> _regionIds = [];
+    private IReadOnlyList<string> _tags = [];
     private bool _canCheck;
     private bool _checking;
     private bool _disposed;
@@ -63,9 +72,32 @@ public partial class StatusBoardPage
     [Inject]
     private ISnackbar Snackbar { get; set; } = default!;
 
-    private bool _filtered => !string.IsNullOrWhiteSpace(_search) || _regionId is not null || _tag is not null || _status is not null;
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
 
-    private StatusBoardQuery CurrentQuery => new() { Search = _search, RegionId = _regionId, Tag = _tag, Status = _status };
+    // The filters in the address bar, as text: a bad value (?region=abc, ?status=Nope) is ignored, never a crash.
+    [SupplyParameterFromQuery(Name = "search")]
+    public string? SearchQuery { get; set; }
+
+    [SupplyParameterFromQuery(Name = "region")]
+    public string? RegionQuery { get; set; }
+
+    [SupplyParameterFromQuery(Name = "tag")]
+    public string? TagQuery { get; set; }
+
+    [SupplyParameterFromQuery(Name = "status")]
+    public string? StatusQuery { get; set; }
+
+    [SupplyParameterFromQuery(Name = "rotation")]
+    public string? RotationQuery { get; set; }
+
+    [SupplyParameterFromQuery(Name = "review")]
+    public string? ReviewQuery { get; set; }
+
+    private bool _filtered => !string.IsNullOrWhiteSpace(_search) || _regionId is not null || _tag is not null || _status is not null
+        || _rotation != RotationFilter.Any || _reviewOverdue;
+
+    private StatusBoardQuery CurrentQuery => new() { Search = _search, RegionId = _regionId, Tag = _tag, Status = _status, Rotation = _rotation, ReviewOverdue = _reviewOverdue };
 
     private string ExportUrl => "/status/export.csv" + StatusQueryString.Build(CurrentQuery);
 
@@ -82,10 +114,52 @@ public partial class StatusBoardPage
     {
         (_canCheck, _) = await Status.CapabilitiesAsync();
         var regions = await RegionService.ListAsync();
+        _regionIds = regions.Select(r => r.Id).ToList();
         _regionOptions = StatusBoardMarkup.Options("All regions", regions.Select(r => (r.Id.ToString(CultureInfo.InvariantCulture), $"{r.Product}: {r.Label}")));
-        _tagOptions = StatusBoardMarkup.Options("All tags", (await Tenants.ListTagsAsync()).Select(t => (t, t)));
+        _tags = await Tenants.ListTagsAsync();
+        _tagOptions = StatusBoardMarkup.Options("All tags", _tags.Select(t => (t, t)));
         Broadcaster.Updated += OnStatusUpdatedAsync;
+        ApplyAddress(FromAddress());
         await LoadAsync();
+    }
+
+    /// <summary>The address changed (back/forward, a link): show its filters. Our own navigation finds them already applied.</summary>
+    protected override async Task OnParametersSetAsync()
+    {
+        var wanted = FromAddress();
+        var wantedText = StatusQueryString.Build(wanted);
+        // Our own push arrives after a round trip to the browser: typing since then must not be replaced by it.
+        if (_rows is null || wantedText == StatusQueryString.Build(CurrentQuery) || wantedText == _pushed)
+        {
+            return;
+        }
+
+        _pushed = null;
+        ApplyAddress(wanted);
+        _searchVersion++; // a new search box showing the address's text
+        await ReloadFromFirstPageAsync();
+    }
+
+    /// <summary>The query string's filters; a region or tag this user does not have is ignored like any bad value.</summary>
+    private StatusBoardQuery FromAddress()
+    {
+        var query = StatusQueryString.Parse(new Dictionary<string, string?>
+        {
+            ["search"] = SearchQuery, ["region"] = RegionQuery, ["tag"] = TagQuery, ["status"] = StatusQuery, ["rotation"] = RotationQuery, ["review"] = ReviewQuery,
+        });
+        query.RegionId = query.RegionId is { } id && _regionIds.Contains(id) ? id : null;
+        query.Tag = query.Tag is { } tag && _tags.Contains(tag, StringComparer.Ordinal) ? tag : null;
+        return query;
+    }
+
+    private void ApplyAddress(StatusBoardQuery query)
+    {
+        _search = _searchShown = query.Search;
+        _regionId = query.RegionId;
+        _tag = query.Tag;
+        _status = query.Status;
+        _rotation = query.Rotation;
+        _reviewOverdue = query.ReviewOverdue;
     }
 
     /// <summary>Queries the current page; a load that a newer one overtook is dropped.</summary>
@@ -191,19 +265,19 @@ public partial class StatusBoardPage
             return;
         }
 
-        await ReloadFromFirstPageAsync();
+        await FiltersChangedAsync();
     }
 
     private Task OnRegionChanged(ChangeEventArgs e)
     {
         _regionId = int.TryParse(e.Value as string, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? id : null;
-        return ReloadFromFirstPageAsync();
+        return FiltersChangedAsync();
     }
 
     private Task OnTagChanged(ChangeEventArgs e)
     {
         _tag = string.IsNullOrEmpty(e.Value as string) ? null : (string)e.Value!;
-        return ReloadFromFirstPageAsync();
+        return FiltersChangedAsync();
     }
 
     private Task OnStatusSelected(ChangeEventArgs e) =>
@@ -212,7 +286,19 @@ public partial class StatusBoardPage
     private Task OnStatusChanged(ConnectionStatus? value)
     {
         _status = value;
-        return ReloadFromFirstPageAsync();
+        return FiltersChangedAsync();
+    }
+
+    private Task OnRotationChanged(ChangeEventArgs e)
+    {
+        _rotation = StatusQueryString.ParseRotation(e.Value as string) ?? RotationFilter.Any;
+        return FiltersChangedAsync();
+    }
+
+    private Task OnReviewChanged(ChangeEventArgs e)
+    {
+        _reviewOverdue = StatusQueryString.ParseReview(e.Value as string) ?? false;
+        return FiltersChangedAsync();
     }
 
     private Task OnPageSizeChanged(ChangeEventArgs e)
@@ -225,6 +311,14 @@ public partial class StatusBoardPage
     {
         _page = Math.Clamp(page, 0, LastPage);
         return LoadAsync();
+    }
+
+    /// <summary>A filter changed: the address bar says so (a history entry, so Back restores the previous filters), then reload.</summary>
+    private Task FiltersChangedAsync()
+    {
+        _pushed = StatusQueryString.Build(CurrentQuery);
+        Navigation.NavigateTo("/status" + _pushed);
+        return ReloadFromFirstPageAsync();
     }
 
     private Task ReloadFromFirstPageAsync()

@@ -32,8 +32,28 @@ public static class StatusQueryString
             Tag = Get("tag"),
             RegionId = int.TryParse(Get("region"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) ? r : null,
             Status = Enum.TryParse<ConnectionStatus>(Get("status"), ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : null,
+            Rotation = ParseRotation(Get("rotation")) ?? RotationFilter.Any,
+            ReviewOverdue = ParseReview(Get("review")) ?? false,
         };
     }
+
+    /// <summary>"due" or "overdue"; anything else (including a number, which Enum.TryParse would take) is null.</summary>
+    public static RotationFilter? ParseRotation(string? value) => value?.ToUpperInvariant() switch
+    {
+        "DUE" => RotationFilter.Due,
+        "OVERDUE" => RotationFilter.Overdue,
+        _ => null,
+    };
+
+    /// <summary>"overdue"; anything else is null.</summary>
+    public static bool? ParseReview(string? value) => string.Equals(value, "overdue", StringComparison.OrdinalIgnoreCase) ? true : null;
+
+    public static string? RotationValue(RotationFilter rotation) => rotation switch
+    {
+        RotationFilter.Due => "due",
+        RotationFilter.Overdue => "overdue",
+        _ => null,
+    };
 
     public static string Build(StatusBoardQuery query)
     {
@@ -51,6 +71,8 @@ public static class StatusQueryString
         Add("tag", query.Tag);
         Add("region", query.RegionId?.ToString(CultureInfo.InvariantCulture));
         Add("status", query.Status?.ToString());
+        Add("rotation", RotationValue(query.Rotation));
+        Add("review", query.ReviewOverdue ? "overdue" : null);
         return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
     }
 }

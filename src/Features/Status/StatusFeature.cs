@@ -9,7 +9,9 @@ public static class StatusFeature
     public static IServiceCollection AddStatusFeature(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<StatusOptions>().BindConfiguration(StatusOptions.SectionName).ValidateDataAnnotations();
-        services.AddOptionsWithValidateOnStart<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.PortalBaseUrl) || o.PortalBase is not null,
+                "Notifications:PortalBaseUrl must be empty or the portal's absolute https:// address as users open it, e.g. https://portal.example.com.");
         services.TryAddSingleton(TimeProvider.System);
 
         // The probe calls Workspace ONE through the integration clients; setup progress comes from the setup feature.
@@ -22,6 +24,7 @@ public static class StatusFeature
         services.AddScoped<StatusService>();
 
         services.AddSingleton<NotificationOutbox>();
+        services.TryAddSingleton<IRetryJitter, RandomRetryJitter>();
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         services.AddScoped<NotificationChannelService>();

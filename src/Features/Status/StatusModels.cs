@@ -1,5 +1,16 @@
 namespace Portal.Features.Status;
 
+public enum RotationFilter
+{
+    Any = 0,
+
+    /// <summary>In the warning window (the last 30 days before the policy age) or overdue.</summary>
+    Due = 1,
+
+    /// <summary>Older than the rotation policy.</summary>
+    Overdue = 2,
+}
+
 public sealed class StatusBoardQuery
 {
     public string? Search { get; set; }
@@ -9,6 +20,12 @@ public sealed class StatusBoardQuery
     public string? Tag { get; set; }
 
     public ConnectionStatus? Status { get; set; }
+
+    /// <summary>Tenants with a credential in the rotation warning window or past the policy (<see cref="AttentionFilters"/>).</summary>
+    public RotationFilter Rotation { get; set; }
+
+    /// <summary>Configured tenants no team lead reviewed within Status:AttestationOverdueDays (<see cref="AttentionFilters"/>).</summary>
+    public bool ReviewOverdue { get; set; }
 
     /// <summary>Zero-based.</summary>
     public int Page { get; set; }

@@ -112,6 +112,13 @@ public static class RotationPolicy
 
     public sealed record Assessment(int AgeDays, int DaysUntilDue, bool IsOverdue, int? WarningThreshold);
 
+    /// <summary>
+    /// Secrets set at or before this instant are due (<paramref name="filter"/> Due: warned about, i.e. within
+    /// <see cref="WarningDays"/>' first day of the policy age or past it) or overdue; the same days <see cref="Assess"/> counts.
+    /// </summary>
+    public static DateTime DueCutoff(RotationFilter filter, DateTime nowUtc, int policyDays) =>
+        nowUtc.AddDays(-(filter == RotationFilter.Overdue ? policyDays : Math.Max(0, policyDays - WarningDays.Max())));
+
     public static Assessment Assess(DateTime setUtc, DateTime nowUtc, int policyDays = 180)
     {
         var age = (int)Math.Floor((nowUtc - setUtc).TotalDays);

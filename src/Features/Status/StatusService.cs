@@ -35,7 +35,7 @@ public sealed class StatusService(
         return (CheckRoles.Any(user.IsInRole), AttestRoles.Any(user.IsInRole));
     }
 
-    private static IQueryable<Tenant> Filtered(PortalDbContext db, TenantScopeFilter filter, StatusBoardQuery query)
+    private IQueryable<Tenant> Filtered(PortalDbContext db, TenantScopeFilter filter, StatusBoardQuery query)
     {
         var tenants = filter.Apply(db.Set<Tenant>().AsNoTracking()).Where(t => !t.IsArchived);
         if (!string.IsNullOrWhiteSpace(query.Search))
@@ -58,7 +58,9 @@ public sealed class StatusService(
             tenants = tenants.Where(t => t.Tags.Any(x => x.Name == tag));
         }
 
-        return tenants;
+        var now = clock.GetUtcNow().UtcDateTime;
+        tenants = tenants.WhereRotation(db, query.Rotation, now, options.Value.RotationPolicyDays);
+        return query.ReviewOverdue ? tenants.WhereReviewOverdue(db, now, options.Value.AttestationOverdueDays) : tenants;
     }
 
     private sealed class Joined
@@ -307,7 +309,7 @@ public sealed class StatusService(
         var rows = 0;
         for (var page = 0; ; page++)
         {
-            var batch = await QueryBoardAsync(new StatusBoardQuery { Search = query.Search, RegionId = query.RegionId, Tag = query.Tag, Status = query.Status, Page = page, PageSize = 200 }, ct);
+            var batch = await QueryBoardAsync(new StatusBoardQuery { Search = query.Search, RegionId = query.RegionId, Tag = query.Tag, Status = query.Status, Rotation = query.Rotation, ReviewOverdue = query.ReviewOverdue, Page = page, PageSize = 200 }, ct);
             foreach (var r in batch.Rows)
             {
                 csv.WriteField(r.TenantId.ToString(CultureInfo.InvariantCulture));
@@ -343,6 +345,8 @@ public sealed class StatusService(
             ["tag"] = query.Tag,
             ["status"] = query.Status?.ToString(),
             ["regionId"] = query.RegionId?.ToString(CultureInfo.InvariantCulture),
+            ["rotation"] = query.Rotation == RotationFilter.Any ? null : query.Rotation.ToString(),
+            ["reviewOverdue"] = query.ReviewOverdue ? "true" : null,
         }), ct);
     }
 

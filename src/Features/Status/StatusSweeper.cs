@@ -390,7 +390,8 @@ public sealed class StatusSweeper(
         }
 
         var (subject, body) = NotificationRules.StatusMessage(kind, tenant.DisplayName, previous, status, worst?.Diagnosis, worst?.Fix, Link(tenant.Id));
-        yield return new NotificationEvent(kind, tenant.Id, tenant.DisplayName, Tags(tenant), NotificationRules.StatusChangeKey(tenant.Id, status, now), subject, body);
+        yield return new NotificationEvent(kind, tenant.Id, tenant.DisplayName, Tags(tenant), NotificationRules.StatusChangeKey(tenant.Id, status, now), subject, body,
+            BoardLink(kind, tenant, status));
     }
 
     private static List<string> Tags(Tenant tenant) => tenant.Tags.Select(t => t.Name).ToList();
@@ -412,7 +413,7 @@ public sealed class StatusSweeper(
                 var body = $"Tenant: {tenant.DisplayName}\n{label} was set {assessment.AgeDays} days ago; the policy is {options.Value.RotationPolicyDays} days.\nRotate it with the setup wizard." +
                            (Link(tenantId) is { } l ? $"\nDetails: {l}" : "");
                 yield return new NotificationEvent(NotificationEventKind.RotationDue, tenantId, tenant.DisplayName, Tags(tenant),
-                    NotificationRules.RotationKey(tenantId, secret.Kind.ToString(), secret.SecretSetUtc, threshold), subject, body);
+                    NotificationRules.RotationKey(tenantId, secret.Kind.ToString(), secret.SecretSetUtc, threshold), subject, body, BoardLink(NotificationEventKind.RotationDue, tenant, null));
             }
         }
 
@@ -421,13 +422,17 @@ public sealed class StatusSweeper(
             yield return new NotificationEvent(NotificationEventKind.AttestationOverdue, tenantId, tenant.DisplayName, Tags(tenant),
                 NotificationRules.AttestationKey(tenantId, lastAttestedUtc),
                 $"[Connector Portal] {tenant.DisplayName}: connection review overdue",
-                $"Tenant: {tenant.DisplayName}\nNo team lead has reviewed this connection for {options.Value.AttestationOverdueDays} days." + (Link(tenantId) is { } l2 ? $"\nDetails: {l2}" : ""));
+                $"Tenant: {tenant.DisplayName}\nNo team lead has reviewed this connection for {options.Value.AttestationOverdueDays} days." + (Link(tenantId) is { } l2 ? $"\nDetails: {l2}" : ""),
+                BoardLink(NotificationEventKind.AttestationOverdue, tenant, null));
         }
     }
 
-    private string? Link(int tenantId) => notificationOptions.Value.PortalBaseUrl is { Length: > 0 } baseUrl
-        ? $"{baseUrl.TrimEnd('/')}/status/{tenantId.ToString(CultureInfo.InvariantCulture)}"
+    private string? Link(int tenantId) => notificationOptions.Value.PortalBase is { } baseUrl
+        ? $"{baseUrl}/status/{tenantId.ToString(CultureInfo.InvariantCulture)}"
         : null;
+
+    private string? BoardLink(NotificationEventKind kind, Tenant tenant, ConnectionStatus? status) =>
+        NotificationRules.BoardLink(notificationOptions.Value.PortalBase, NotificationRules.BoardFilter(kind, tenant.DisplayName, status));
 
     private async Task PruneIfDueAsync(CancellationToken ct)
     {

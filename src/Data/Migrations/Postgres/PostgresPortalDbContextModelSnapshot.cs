@@ -702,6 +702,10 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("ProtectedSigningSecret")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<string>("ProtectedSmtpPassword")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
@@ -746,6 +750,11 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<DateTime>("UpdatedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("WebhookFormat")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.HasKey("Id");
 
                     b.ToTable("NotificationChannels", (string)null);
@@ -789,6 +798,10 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<string>("LastError")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
 
                     b.Property<DateTime>("NextAttemptUtc")
                         .HasColumnType("timestamp with time zone");

@@ -17,7 +17,7 @@ namespace Portal.Features.Status.Notifications;
 /// Turns events into outbox rows (one per matching channel, debounced by a unique event key) and wakes the dispatcher.
 /// The sweep only writes rows; sending happens on the dispatcher so a slow SMTP server never blocks a sweep.
 /// </summary>
-public sealed class NotificationOutbox(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class NotificationOutbox(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, IOptions<NotificationOptions> options)
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -56,7 +56,7 @@ public sealed class NotificationOutbox(IDbContextFactory<PortalDbContext> dbFact
                 db.Add(new NotificationDelivery
                 {
                     ChannelId = channel.Id, TenantId = e.TenantId, EventKey = e.EventKey, EventKind = e.Kind.ToString(),
-                    Subject = e.Subject, Body = e.Body, State = DeliveryState.Pending, CreatedUtc = now, NextAttemptUtc = now,
+                    Subject = e.Subject, Body = e.Body, Link = e.Link, State = DeliveryState.Pending, CreatedUtc = now, NextAttemptUtc = now,
                 });
                 added++;
             }
@@ -134,6 +134,7 @@ public sealed class NotificationOutbox(IDbContextFactory<PortalDbContext> dbFact
                 ChannelId = channel.Id, EventKey = key, EventKind = "DailyDigest",
                 Subject = $"[Connector Portal] Daily status digest: {unhealthy.Count} tenant(s) need attention",
                 Body = body.Length <= 4000 ? body : body[..4000], State = DeliveryState.Pending, CreatedUtc = now, NextAttemptUtc = now,
+                Link = NotificationRules.BoardLink(options.Value.PortalBase, new StatusBoardQuery { Tag = channel.Tag }),
             });
         }
 
@@ -157,6 +158,7 @@ public sealed class NotificationDispatcher(
     EgressGuard egress,
     TimeProvider clock,
     IOptions<NotificationOptions> options,
+    IRetryJitter jitter,
     ILogger<NotificationDispatcher> logger) : BackgroundService
 {
     public const string HttpClientName = "notifications";
@@ -231,9 +233,15 @@ public sealed class NotificationDispatcher(
             {
                 var giveUp = delivery.Attempts >= options.Value.MaxAttempts;
                 delivery.State = giveUp ? DeliveryState.GaveUp : DeliveryState.Retrying;
-                delivery.NextAttemptUtc = delivery.LastAttemptUtc.Value.AddSeconds(options.Value.RetryBaseSeconds * Math.Pow(2, delivery.Attempts - 1));
+                var retryAfter = (ex as WebhookRejectedException)?.RetryAfter;
+                delivery.NextAttemptUtc = delivery.LastAttemptUtc.Value + DeliveryRetryPolicy.NextDelay(delivery.Attempts, retryAfter, options.Value, jitter.Next());
                 // Exception messages from MailKit/HttpClient name hosts and status codes, not credentials or the webhook path.
-                delivery.LastError = Truncate(ex is OperationCanceledException ? "Timed out" : $"{ex.GetType().Name}: {ex.Message}", 500);
+                delivery.LastError = Truncate(ex switch
+                {
+                    OperationCanceledException => "Timed out",
+                    WebhookRejectedException => ex.Message + (retryAfter is { } wait ? string.Create(CultureInfo.InvariantCulture, $"; the receiver asked to wait {wait.TotalSeconds:0} s") : ""),
+                    _ => $"{ex.GetType().Name}: {ex.Message}",
+                }, 500);
                 logger.LogWarning("Notification {DeliveryId} to channel {ChannelId} failed (attempt {Attempt}): {Error}", delivery.Id, delivery.ChannelId, delivery.Attempts, delivery.LastError);
             }
 
@@ -248,25 +256,7 @@ public sealed class NotificationDispatcher(
         if (channel.Kind == NotificationChannelKind.Webhook)
         {
             var url = Unprotect(channel.ProtectedWebhookUrl) ?? throw new InvalidOperationException("The webhook URL cannot be decrypted; re-enter it.");
-            using var client = httpClients.CreateClient(HttpClientName);
-            // "text" is what Teams and Slack incoming webhooks display; the other fields help generic receivers.
-            using var response = await client.PostAsJsonAsync(new Uri(url), new
-            {
-                text = delivery.Subject + "\n" + delivery.Body,
-                title = delivery.Subject,
-                kind = delivery.EventKind,
-                tenantId = delivery.TenantId,
-            }, ct);
-            if ((int)response.StatusCode is >= 300 and < 400)
-            {
-                throw new HttpRequestException($"Webhook answered {(int)response.StatusCode} {response.ReasonPhrase}: a redirect, which is not followed. Enter the final webhook URL.");
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new HttpRequestException($"Webhook answered {(int)response.StatusCode} {response.ReasonPhrase}");
-            }
-
+            await PostWebhookAsync(channel, delivery, new Uri(url), ct);
             return;
         }
 
@@ -311,6 +301,34 @@ public sealed class NotificationDispatcher(
         await smtp.DisconnectAsync(quit: true, ct);
     }
 
+    /// <summary>Posts the channel's format; a signed channel adds the HMAC header over exactly the bytes sent.</summary>
+    private async Task PostWebhookAsync(NotificationChannel channel, NotificationDelivery delivery, Uri url, CancellationToken ct)
+    {
+        var body = WebhookMessages.Build(channel.WebhookFormat, delivery);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        if (channel.WebhookFormat == WebhookFormat.SignedJson)
+        {
+            var secret = Unprotect(channel.ProtectedSigningSecret) ?? throw new InvalidOperationException("The signing secret cannot be decrypted; edit the channel and generate a new one.");
+            request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Header(secret, body, clock.GetUtcNow()));
+            request.Headers.Add("X-Portal-Delivery", delivery.Id.ToString(CultureInfo.InvariantCulture));
+        }
+
+        using var client = httpClients.CreateClient(HttpClientName);
+        using var response = await client.SendAsync(request, ct);
+        var status = response.StatusCode;
+        if ((int)status is >= 300 and < 400)
+        {
+            throw new WebhookRejectedException(status, $"Webhook answered {(int)status} {response.ReasonPhrase}: a redirect, which is not followed. Enter the final webhook URL.", null, permanent: true);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            var permanent = DeliveryRetryPolicy.IsPermanent(status);
+            throw new WebhookRejectedException(status, DeliveryRetryPolicy.Diagnose(status, response.ReasonPhrase),
+                permanent ? null : Integrations.RetryAfterHeader.Wait(response, clock), permanent);
+        }
+    }
+
     private string? Unprotect(string? value)
     {
         if (value is null)
@@ -330,7 +348,8 @@ public sealed class NotificationDispatcher(
 
     /// <summary>The reason when a send failed in a way retrying cannot change, else null.</summary>
     private static string? RefusedForGood(Exception exception) =>
-        EgressRefusedException.Find(exception)?.Message ?? (exception as PlainSmtpRefusedException)?.Message;
+        EgressRefusedException.Find(exception)?.Message ?? (exception as PlainSmtpRefusedException)?.Message
+        ?? (exception is WebhookRejectedException { Permanent: true } rejected ? rejected.Message : null);
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

@@ -12,8 +12,11 @@ public enum NotificationEventKind
     AttestationOverdue = 5,
 }
 
-/// <summary>A notification-worthy event for one tenant. Text is built from names and statuses only, never secrets.</summary>
-public sealed record NotificationEvent(NotificationEventKind Kind, int TenantId, string TenantName, IReadOnlyList<string> TenantTags, string EventKey, string Subject, string Body);
+/// <summary>
+/// A notification-worthy event for one tenant. Text is built from names and statuses only, never secrets. Link: the
+/// status board filtered to what the event is about (absolute), or null without Notifications:PortalBaseUrl.
+/// </summary>
+public sealed record NotificationEvent(NotificationEventKind Kind, int TenantId, string TenantName, IReadOnlyList<string> TenantTags, string EventKey, string Subject, string Body, string? Link = null);
 
 /// <summary>Which status changes notify, and the debounce keys that make each event send once per channel.</summary>
 public static class NotificationRules
@@ -50,6 +53,21 @@ public static class NotificationRules
 
     public static string AttestationKey(int tenantId, DateTime? lastAttestedUtc) =>
         string.Create(CultureInfo.InvariantCulture, $"attestation:{tenantId}:{lastAttestedUtc:yyyyMMddHHmmss}");
+
+    /// <summary>
+    /// The board filter that shows what an event is about, next to the tenant: its new status, a due rotation or an
+    /// overdue review. The search narrows to the tenant by name; the filter alone shows every tenant in the same state.
+    /// </summary>
+    public static StatusBoardQuery BoardFilter(NotificationEventKind kind, string tenantName, ConnectionStatus? current) => kind switch
+    {
+        NotificationEventKind.RotationDue => new StatusBoardQuery { Search = tenantName, Rotation = RotationFilter.Due },
+        NotificationEventKind.AttestationOverdue => new StatusBoardQuery { Search = tenantName, ReviewOverdue = true },
+        _ => new StatusBoardQuery { Search = tenantName, Status = current },
+    };
+
+    /// <summary>An absolute board link under the configured public base URL (never the request's Host), or null.</summary>
+    public static string? BoardLink(string? portalBase, StatusBoardQuery filter) =>
+        portalBase is null ? null : portalBase + "/status" + StatusQueryString.Build(filter);
 
     public static (string Subject, string Body) StatusMessage(NotificationEventKind kind, string tenantName, ConnectionStatus? previous, ConnectionStatus current, string? diagnosis, string? fix, string? link)
     {

@@ -11,6 +11,8 @@ public partial class NotificationsPage
     private IReadOnlyList<DeliverySummary> _deliveries = [];
     private IReadOnlyList<string> _tags = [];
     private string? _error;
+    private string? _signingSecret;
+    private string? _signingSecretChannel;
     private bool _busy;
 
     [Inject]
@@ -24,6 +26,14 @@ public partial class NotificationsPage
 
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
+
+    private string FormatHelp => _model.WebhookFormat switch
+    {
+        WebhookFormat.Teams => "For a Teams Workflows webhook (\"Send webhook alerts to a channel\"): an Adaptive Card.",
+        WebhookFormat.Slack => "For a Slack incoming webhook: Block Kit blocks with a text fallback.",
+        WebhookFormat.SignedJson => "For your own receiver: JSON with an X-Portal-Signature HMAC header. The portal generates the signing secret.",
+        _ => "The original format: {\"text\": …} plus a few fields, unsigned.",
+    };
 
     protected override async Task OnInitializedAsync()
     {
@@ -43,8 +53,15 @@ public partial class NotificationsPage
         _error = null;
     }
 
+    private void ForgetSigningSecret()
+    {
+        _signingSecret = null;
+        _signingSecretChannel = null;
+    }
+
     private async Task EditAsync(int id)
     {
+        ForgetSigningSecret();
         _model = await Channels.GetForEditAsync(id) ?? new ChannelEditModel();
         _error = null;
     }
@@ -55,6 +72,8 @@ public partial class NotificationsPage
         try
         {
             _error = await Channels.SaveAsync(_model);
+            _signingSecret = _model.GeneratedSigningSecret;
+            _signingSecretChannel = _model.Name;
             if (_error is null)
             {
                 Snackbar.Add($"Channel {_model.Name} saved.", Severity.Success);
