@@ -190,7 +190,7 @@ public sealed class TenantImportService(
             if (value is { Length: > 0 } && TenantCsv.FormulaStarts.Contains(value[0]))
             {
                 var shown = value[0] switch { '\t' => "a tab", '\r' => "a carriage return", var c => $"'{c}'" };
-                errors.Add(new ImportRowError(column.Header, $"{column.Label} starts with {shown}, which a spreadsheet runs as a formula. Remove that first character (the file is refused as it is, not changed)."));
+                errors.Add(new ImportRowError(column.Header, $"{column.Label} starts with {shown}, which a spreadsheet runs as a formula. Remove that first character in the file: such cells are refused, never changed for you."));
             }
         }
 
