@@ -27,8 +27,9 @@ public partial class TenantsPage
     [Inject]
     private RegionService RegionService { get; set; } = default!;
 
+    /// <summary>Bulk actions are resolved when used: listing tenants does not need the set-up and status services.</summary>
     [Inject]
-    private TenantBulkActions BulkActions { get; set; } = default!;
+    private IServiceProvider Services { get; set; } = default!;
 
     private bool _filtered => !string.IsNullOrWhiteSpace(_search) || _regionId is not null || _tag is not null || _status != TenantStatusFilter.Active;
 
@@ -113,7 +114,7 @@ public partial class TenantsPage
         _bulkRunning = true;
         try
         {
-            var result = await BulkActions.RunAsync(action, [.. _selected], _bulkTag);
+            var result = await Services.GetRequiredService<TenantBulkActions>().RunAsync(action, [.. _selected], _bulkTag);
             _bulkSummary = result.Summary + ".";
             _selected.Clear();
             _tags = await Tenants.ListTagsAsync();
