@@ -273,6 +273,24 @@ public sealed class TenantImportTests
         (await TenantNamesAsync(host)).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task ReadmeExample_DryRun_BothRowsValid()
+    {
+        await using var host = await TenantsTestPortal.StartAsync();
+        await using var scope = host.Services.ScopeFor("helen", Roles.Helpdesk);
+        const string readme = """
+            DisplayName,CustomerReference,UemConsoleUrl,UemApiUrl,UemRegion,UemTokenUrl,OrganizationGroupId,OrganizationGroupName,IntelligenceRegion,OAuthClientId,IntelligenceClientId,Contacts,Notes,Tags
+            Contoso Ltd,CASE-1042,https://cn1234.awmdm.com,https://as1234.awmdm.com,na,,contoso,Contoso,na1,,,it@contoso.example,,"contoso, pilot"
+            Fabrikam GmbH,CASE-1043,https://cn5678.awmdm.com,https://as5678.awmdm.com,emea,,fabrikam,Fabrikam,eu1,,,,,fabrikam
+            """;
+
+        var preview = await scope.ServiceProvider.GetRequiredService<TenantImportService>().DryRunAsync("readme.csv", Utf8(readme), null, TestContext.Current.CancellationToken);
+
+        preview.FileError.ShouldBeNull();
+        preview.Rows.ShouldAllBe(r => r.IsValid);
+        preview.Rows.Select(r => r.Model.TagsText).ShouldBe(["contoso, pilot", "fabrikam"]);
+    }
+
     private static ImportRowError Single(ImportPreview preview, long line) => preview.Rows.Single(r => r.Line == line).Errors.ShouldHaveSingleItem();
 
     private static MemoryStream Utf8(string text) => new(Encoding.UTF8.GetBytes(text));
