@@ -7,6 +7,7 @@ using Portal.Features.Evidence;
 using Portal.Features.Setup;
 using Portal.Features.SingleSignOn;
 using Portal.Features.Status;
+using Portal.Features.Tenants.Import;
 using Portal.Features.Users;
 
 namespace Portal.Hosting;
@@ -69,6 +70,7 @@ public static class PortalUi
         app.MapEvidenceEndpoints();
         app.MapPortalSimulator();
         app.MapStatusEndpoints();
+        app.MapTenantImportEndpoints();
         app.MapPortalApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         // An address that matches nothing is a 404 for everyone (the "Page not found" page), not a sign-in redirect:

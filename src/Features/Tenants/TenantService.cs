@@ -23,7 +23,7 @@ public sealed class TenantService(
     ILogger<TenantService> logger,
     Portal.Integrations.AccessTokenCache? tokenCache = null) // null only in hosts without the integrations (component tests)
 {
-    private static readonly string[] Editors = [Roles.Helpdesk, Roles.Admin];
+    internal static readonly string[] Editors = [Roles.Helpdesk, Roles.Admin];
 
     /// <summary>True when the signed-in user may create and edit tenants (the pages use it to show read-only views).</summary>
     public async Task<bool> CanEditAsync()
@@ -337,7 +337,8 @@ public sealed class TenantService(
         }
     }
 
-    private static async Task<Dictionary<string, string[]>> ValidateAsync(
+    /// <summary>The rules every save runs (validator, duplicate name, tenant scope); the CSV import runs them per row.</summary>
+    internal static async Task<Dictionary<string, string[]>> ValidateAsync(
         PortalDbContext db, TenantEditModel model, IReadOnlyList<RegionSummary> regionList, TenantScopeFilter filter, int? id, CancellationToken ct)
     {
         var errors = TenantValidator.Validate(model, regionList).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
@@ -364,12 +365,12 @@ public sealed class TenantService(
         [nameof(TenantEditModel.DisplayName)] = [$"Display name: a tenant called '{name.Trim()}' already exists (names ignore upper/lower case). Choose a different name, or open the existing tenant."],
     };
 
-    private static bool IsUniqueNameViolation(DbUpdateException ex) =>
+    internal static bool IsUniqueNameViolation(DbUpdateException ex) =>
         ex.InnerException?.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase) == true
         && ex.InnerException.Message.Contains(nameof(Tenant.NormalizedName), StringComparison.Ordinal);
 
     /// <summary>Token and API URLs lose a trailing slash before validation; the notes tell the user it happened.</summary>
-    private static List<string> NormaliseUrls(TenantEditModel model)
+    internal static List<string> NormaliseUrls(TenantEditModel model)
     {
         var notes = new List<string>();
         model.UemTokenUrl = TrailingSlash.Remove("UEM token URL", model.UemTokenUrl, notes) ?? "";
@@ -377,7 +378,7 @@ public sealed class TenantService(
         return notes;
     }
 
-    private static void Apply(TenantEditModel model, Tenant tenant, IReadOnlyList<RegionSummary> regionList, string actor, DateTime now)
+    internal static void Apply(TenantEditModel model, Tenant tenant, IReadOnlyList<RegionSummary> regionList, string actor, DateTime now)
     {
         var region = regionList.First(r => r.Id == model.UemRegionId);
         tenant.DisplayName = model.DisplayName.Trim();

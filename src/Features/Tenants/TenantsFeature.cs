@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Portal.Features.Tenants.Bulk;
+using Portal.Features.Tenants.Import;
 namespace Portal.Features.Tenants;
 
 public static class TenantsFeature
@@ -14,6 +16,8 @@ public static class TenantsFeature
         services.AddSingleton<BackgroundSecretUseLog>();
         services.AddScoped<TenantService>();
         services.AddScoped<CurrentTenantState>();
+        services.AddTenantImportFeature();
+        services.AddScoped<TenantBulkActions>();
         return services;
     }
 }

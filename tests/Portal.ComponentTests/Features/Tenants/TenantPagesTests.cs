@@ -108,4 +108,38 @@ public sealed class TenantPagesTests : PortalComponentTest
         cut.Markup.ShouldContain("retail");
         cut.Markup.ShouldNotContain("New tenant"); // TeamLead reads only
     }
+
+    [Fact]
+    public async Task TenantsPage_Editor_SelectsRowsWithLabelledCheckboxes_AndSeesTheBulkActions()
+    {
+        SignIn("helen", Roles.Helpdesk);
+        await SeedTenantAsync();
+        Render<MudPopoverProvider>();
+
+        var cut = Render<TenantsPage>();
+
+        cut.WaitForAssertion(() => cut.Find("input[type=checkbox][aria-label='Select Contoso']"));
+        cut.FindAll("[aria-label='Bulk actions']").ShouldBeEmpty();
+        cut.Find("input[type=checkbox][aria-label='Select all tenants on this page']").Change(true);
+
+        cut.WaitForAssertion(() => cut.Find("[aria-label='Bulk actions']").TextContent.ShouldContain("1 selected"));
+        cut.Find("input[type=checkbox][aria-label='Select Contoso']").HasAttribute("checked").ShouldBeTrue();
+        foreach (var action in new[] { "Add tag", "Remove tag", "Archive", "Start set-up", "Check now" })
+        {
+            cut.FindAll("[aria-label='Bulk actions'] button").ShouldContain(b => b.TextContent.Contains(action, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task TenantsPage_TeamLead_HasNoSelectionColumn()
+    {
+        SignIn("lee", Roles.TeamLead);
+        await SeedTenantAsync();
+        Render<MudPopoverProvider>();
+
+        var cut = Render<TenantsPage>();
+
+        cut.WaitForAssertion(() => cut.Find("a[href='/tenants/1']"));
+        cut.FindAll("input[type=checkbox]").ShouldBeEmpty();
+    }
 }
