@@ -92,10 +92,16 @@ public sealed class AuditQueryService(
     }
 
     /// <summary>Walks the whole chain (Auditor and Admin only) and reports the first broken link.</summary>
-    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) => VerifyAsync(progress: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="VerifyAsync(CancellationToken)"/>, reporting entries checked of the total. A cancelled verification
+    /// throws <see cref="Components.Shared.LongWork.WorkCancelledException"/> and is not audited: it read, and changed nothing.
+    /// </summary>
+    public async Task<AuditVerification> VerifyAsync(IProgress<Components.Shared.LongWork.WorkProgress>? progress, CancellationToken cancellationToken = default)
     {
         await currentUser.RequireAnyRoleAsync(Roles.Auditor, Roles.Admin);
-        var result = await VerifyChainAsync(cancellationToken);
+        var result = await verifier.VerifyAsync(progress, cancellationToken);
         await audit.WriteAsync(new AuditEvent(AuditActions.AuditVerified, result.IsIntact ? AuditOutcome.Success : AuditOutcome.Failure, Details: new Dictionary<string, string?>
         {
             ["entriesChecked"] = result.EntriesChecked.ToString(CultureInfo.InvariantCulture),
