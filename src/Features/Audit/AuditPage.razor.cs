@@ -47,8 +47,6 @@ public partial class AuditPage : IAsyncDisposable
         ["from"] = From, ["to"] = To, ["actor"] = Actor, ["tenant"] = Tenant, ["action"] = ActionName, ["outcome"] = Outcome,
     });
 
-    private string ExportUrl => Navigation.GetUriWithQueryParameters("/audit/export.csv", AuditQueryString.ToQuery(CurrentFilter));
-
     protected override async Task OnInitializedAsync()
     {
         _time = new BrowserTime(Js);
