@@ -1,6 +1,7 @@
 using Portal.Features.Api;
 using Portal.Features.Audit;
 using Portal.Features.Cluster;
+using Portal.Features.Downloads;
 using Portal.Features.Evidence;
 using Portal.Features.Home;
 using Portal.Features.Preferences;
@@ -25,6 +26,7 @@ public static class PortalFeatures
         builder.Services.AddRegionsFeature();
         builder.Services.AddTenantsFeature();
         builder.Services.AddDemoMode(builder.Configuration);
+        builder.Services.AddDownloadsFeature();
         builder.Services.AddEvidenceFeature();
         builder.Services.AddStatusFeature();
         builder.Services.AddHomeFeature();

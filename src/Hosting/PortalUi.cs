@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using Portal.Components;
 using Portal.Features.Api;
 using Portal.Features.Audit;
+using Portal.Features.Downloads;
 using Portal.Features.Evidence;
 using Portal.Features.Setup;
 using Portal.Features.SingleSignOn;
@@ -68,6 +69,7 @@ public static class PortalUi
         app.MapAuditEndpoints();
         app.MapRunbookEndpoints();
         app.MapEvidenceEndpoints();
+        app.MapDownloadEndpoints();
         app.MapPortalSimulator();
         app.MapStatusEndpoints();
         app.MapTenantImportEndpoints();

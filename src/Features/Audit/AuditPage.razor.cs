@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using Portal.Components.Shared;
+using Portal.Components.Shared.LongWork;
 using Portal.Features.Users;
 
 namespace Portal.Features.Audit;
@@ -18,6 +19,9 @@ public partial class AuditPage : IAsyncDisposable
     private BrowserTime _time = default!;
     private bool _drawerOpen;
     private bool _verifying;
+    private WorkProgress _verifyProgress;
+    private string? _verifyCancelled;
+    private CancellationTokenSource? _verifyCancellation;
     private bool _ownActionsOnly;
 
     [Inject] private AuditQueryService Audit { get; set; } = default!;
@@ -42,8 +46,6 @@ public partial class AuditPage : IAsyncDisposable
     {
         ["from"] = From, ["to"] = To, ["actor"] = Actor, ["tenant"] = Tenant, ["action"] = ActionName, ["outcome"] = Outcome,
     });
-
-    private string ExportUrl => Navigation.GetUriWithQueryParameters("/audit/export.csv", AuditQueryString.ToQuery(CurrentFilter));
 
     protected override async Task OnInitializedAsync()
     {
@@ -106,15 +108,41 @@ public partial class AuditPage : IAsyncDisposable
     private async Task VerifyAsync()
     {
         _verifying = true;
+        _verification = null;
+        _verifyCancelled = null;
+        _verifyProgress = new WorkProgress(0, null, "Counting");
+        _verifyCancellation = new CancellationTokenSource();
+        // Re-render a few times a second, not per entry.
+        var progress = new ThrottledProgress(p => _ = InvokeAsync(() =>
+        {
+            _verifyProgress = p;
+            StateHasChanged();
+        }));
         try
         {
-            _verification = await Audit.VerifyAsync();
+            // Off the circuit's thread, so progress renders and Cancel clicks are handled while entries are hashed.
+            var token = _verifyCancellation.Token;
+            _verification = await Task.Run(() => Audit.VerifyAsync(progress, token), CancellationToken.None);
             Snackbar.Add(_verification.IsIntact ? "Audit chain verified: intact." : "Audit chain verification found a broken link.", _verification.IsIntact ? Severity.Success : Severity.Error);
             _page = await Audit.QueryAsync(CurrentFilter, Older, Newer);
+        }
+        catch (OperationCanceledException cancelled)
+        {
+            _verifyCancelled = cancelled is WorkCancelledException work ? work.Message : "Verification cancelled; nothing was changed.";
         }
         finally
         {
             _verifying = false;
+            _verifyCancellation.Dispose();
+            _verifyCancellation = null;
+        }
+    }
+
+    private async Task CancelVerify()
+    {
+        if (_verifyCancellation is { } cancellation)
+        {
+            await cancellation.CancelAsync();
         }
     }
 
@@ -129,6 +157,7 @@ public partial class AuditPage : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
+        _verifyCancellation?.Cancel(); // a closed tab stops its verification
         return _time?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 

@@ -51,11 +51,17 @@ public sealed class AuditQueryService(
     }
 
     /// <summary>Streams the filtered entries as CSV, row by row (constant memory), and audits the export itself.</summary>
-    public async Task ExportCsvAsync(AuditFilter filter, Stream output, CancellationToken cancellationToken = default)
+    public Task ExportCsvAsync(AuditFilter filter, Stream output, CancellationToken cancellationToken = default) =>
+        ExportCsvAsync(filter, output, progress: null, cancellationToken);
+
+    /// <summary>As above, reporting rows written of the total (one count query first, only when someone is watching).</summary>
+    public async Task ExportCsvAsync(AuditFilter filter, Stream output, IProgress<Components.Shared.LongWork.WorkProgress>? progress, CancellationToken cancellationToken = default)
     {
         var scoped = await ScopeAsync(filter, cancellationToken);
         await audit.WriteAsync(new AuditEvent(AuditActions.AuditExported, AuditOutcome.Success, filter.TenantId, Describe(scoped)), cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        long? total = progress is null ? null : await (await ApplyAsync(db, scoped, cancellationToken)).LongCountAsync(cancellationToken);
+        progress?.Report(new(0, total));
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), bufferSize: 64 * 1024, leaveOpen: true);
         // Escape formula-looking values (=, +, -, @) so a spreadsheet never executes audit content.
         await using var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture, Injection = CsvInjection.Escape }, leaveOpen: true);
@@ -86,16 +92,28 @@ public sealed class AuditQueryService(
             {
                 await csv.FlushAsync(cancellationToken); // keep memory flat: hand rows to the response as we go
             }
+
+            if (progress is not null && rows % 100 == 0)
+            {
+                progress.Report(new(rows, Math.Max(rows, total ?? 0)));
+            }
         }
 
         await csv.FlushAsync(cancellationToken);
+        progress?.Report(new(rows, rows));
     }
 
     /// <summary>Walks the whole chain (Auditor and Admin only) and reports the first broken link.</summary>
-    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) => VerifyAsync(progress: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="VerifyAsync(CancellationToken)"/>, reporting entries checked of the total. A cancelled verification
+    /// throws <see cref="Components.Shared.LongWork.WorkCancelledException"/> and is not audited: it read, and changed nothing.
+    /// </summary>
+    public async Task<AuditVerification> VerifyAsync(IProgress<Components.Shared.LongWork.WorkProgress>? progress, CancellationToken cancellationToken = default)
     {
         await currentUser.RequireAnyRoleAsync(Roles.Auditor, Roles.Admin);
-        var result = await VerifyChainAsync(cancellationToken);
+        var result = await verifier.VerifyAsync(progress, cancellationToken);
         await audit.WriteAsync(new AuditEvent(AuditActions.AuditVerified, result.IsIntact ? AuditOutcome.Success : AuditOutcome.Failure, Details: new Dictionary<string, string?>
         {
             ["entriesChecked"] = result.EntriesChecked.ToString(CultureInfo.InvariantCulture),
@@ -107,6 +125,9 @@ public sealed class AuditQueryService(
 
     /// <summary>The verification itself, without a role check (used by tests, benchmarks and evidence packs).</summary>
     internal Task<AuditVerification> VerifyChainAsync(CancellationToken cancellationToken) => verifier.VerifyAsync(cancellationToken);
+
+    internal Task<AuditVerification> VerifyChainAsync(IProgress<Components.Shared.LongWork.WorkProgress>? progress, CancellationToken cancellationToken) =>
+        verifier.VerifyAsync(progress, cancellationToken);
 
     /// <summary>A filter narrowed to what the user may see: null tenant ids = every entry the filter matches.</summary>
     private sealed record ScopedFilter(AuditFilter Filter, string UserName, IReadOnlyList<string>? TenantIds, IReadOnlyList<string>? Tags);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Portal.Components.Shared.LongWork;
 using Portal.Data;
 
 namespace Portal.Features.Audit;
@@ -13,10 +14,19 @@ public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, 
 {
     private const int BatchSize = 5000;
 
+    /// <summary>Entries between progress reports: cheap enough per call, and the page throttles re-renders anyway.</summary>
+    internal const int ReportEvery = 250;
+
     /// <summary>Result of walking part of the chain: where it stopped and why.</summary>
     internal sealed record Walk(long Checked, long LastId, string LastHash, long? FirstBrokenId, string? Problem, string? HashAtWatch);
 
-    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
+    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken) => VerifyAsync(progress: null, cancellationToken);
+
+    /// <summary>
+    /// Verifies the chain, reporting entries checked of the total counted at the start. Cancelling throws
+    /// <see cref="WorkCancelledException"/> saying how far it got; verification only reads, so nothing was changed.
+    /// </summary>
+    public async Task<AuditVerification> VerifyAsync(IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var file = await checkpoints.ReadAsync(cancellationToken);
@@ -34,7 +44,22 @@ public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, 
         }
 
         var checkpoint = file.Latest;
-        var walk = await WalkAsync(db, start.FirstId, start.PreviousHash, long.MaxValue, checkpoint?.EntryId, cancellationToken);
+        var firstId = start.FirstId;
+        var total = await db.Set<AuditEntry>().LongCountAsync(e => e.Id >= firstId, cancellationToken);
+        var counter = new WalkProgress(progress, total);
+        counter.Report(0);
+        Walk walk;
+        try
+        {
+            walk = await WalkAsync(db, start.FirstId, start.PreviousHash, long.MaxValue, checkpoint?.EntryId, counter, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var reached = new WorkProgress(counter.Checked, total);
+            throw new WorkCancelledException($"Verification cancelled after {reached.Describe("entries")}; nothing was changed.", reached, cancellationToken);
+        }
+
+        counter.Report(walk.Checked);
         if (walk.Problem is not null)
         {
             return new AuditVerification(false, walk.Checked, walk.Checked == 0 ? null : walk.LastId, walk.LastHash, walk.FirstBrokenId, walk.Problem, stopwatch.Elapsed);
@@ -76,7 +101,7 @@ public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, 
             return new Walk(0, start.FirstId - 1, start.PreviousHash, start.FirstId, start.Problem, null);
         }
 
-        var walk = await WalkAsync(db, start.FirstId, start.PreviousHash, throughId, null, cancellationToken);
+        var walk = await WalkAsync(db, start.FirstId, start.PreviousHash, throughId, null, null, cancellationToken);
         return walk.Problem is null && walk.LastId < throughId
             ? walk with { FirstBrokenId = walk.LastId + 1, Problem = $"Entry {N(walk.LastId + 1)} is missing (deleted)." }
             : walk;
@@ -102,7 +127,19 @@ public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, 
             : start;
     }
 
-    private async Task<Walk> WalkAsync(PortalDbContext db, long firstId, string previousHash, long throughId, long? watchId, CancellationToken cancellationToken)
+    /// <summary>Reports entries checked of the total; the total grows if entries were appended during the walk.</summary>
+    private sealed class WalkProgress(IProgress<WorkProgress>? progress, long total)
+    {
+        public long Checked { get; private set; }
+
+        public void Report(long done)
+        {
+            Checked = done;
+            progress?.Report(new WorkProgress(done, Math.Max(done, total)));
+        }
+    }
+
+    private async Task<Walk> WalkAsync(PortalDbContext db, long firstId, string previousHash, long throughId, long? watchId, WalkProgress? progress, CancellationToken cancellationToken)
     {
         var expectedId = firstId;
         long checkedCount = 0;
@@ -149,6 +186,11 @@ public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, 
                 previousHash = entry.Hash;
                 lastId = entry.Id;
                 expectedId++;
+                if (checkedCount % ReportEvery == 0)
+                {
+                    progress?.Report(checkedCount);
+                    cancellationToken.ThrowIfCancellationRequested(); // a Cancel or an aborted request lands within one report
+                }
             }
 
             db.ChangeTracker.Clear();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
+using Portal.Components.Shared.LongWork;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Setup;
@@ -33,7 +34,11 @@ public sealed class EvidenceService(
 {
     public const int MaxEntries = 5000;
 
-    public async Task<EvidencePack?> BuildAsync(int tenantId, DateTime fromUtc, DateTime toUtc, string format, CancellationToken ct = default)
+    public async Task<EvidencePack?> BuildAsync(int tenantId, DateTime fromUtc, DateTime toUtc, string format, CancellationToken ct = default) =>
+        await BuildAsync(tenantId, fromUtc, toUtc, format, progress: null, ct);
+
+    /// <summary>Builds the pack, reporting the chain verification (its long part) as entries checked of the total.</summary>
+    public async Task<EvidencePack?> BuildAsync(int tenantId, DateTime fromUtc, DateTime toUtc, string format, IProgress<WorkProgress>? progress, CancellationToken ct)
     {
         var principal = await currentUser.RequireAnyRoleAsync(Roles.EvidenceReaders);
         var tenant = await setup.LoadAsync(tenantId, ct); // applies the tenant scope
@@ -50,7 +55,7 @@ public sealed class EvidenceService(
         var entries = await db.Set<AuditEntry>().AsNoTracking()
             .Where(e => e.TenantId == tenantKey && e.TimestampUtc >= fromUtc && e.TimestampUtc < toUtc)
             .OrderBy(e => e.Id).Take(MaxEntries + 1).ToListAsync(ct);
-        var verification = await auditQuery.VerifyChainAsync(ct);
+        var verification = await auditQuery.VerifyChainAsync(progress.WithPhase("Verifying the audit trail"), ct);
         await audit.WriteAsync(new AuditEvent("audit.evidence.exported", AuditOutcome.Success, tenantId, new Dictionary<string, string?>
         {
             ["from"] = fromUtc.ToString("O", CultureInfo.InvariantCulture),
@@ -62,9 +67,34 @@ public sealed class EvidenceService(
             clock.GetUtcNow().UtcDateTime, principal.Identity?.Name ?? "unknown");
     }
 
-    /// <summary>The same pack as CSV: one row per run step and per audit entry, plus the verification result.</summary>
-    public static async Task WriteCsvAsync(EvidencePack pack, Stream output, CancellationToken ct)
+    /// <summary>
+    /// Builds the pack and writes it as CSV (the page's long export): verifying, then rows written of the total.
+    /// Throws <see cref="PortalAccessDeniedException"/> when the tenant is outside the user's scope.
+    /// </summary>
+    public async Task ExportCsvAsync(int tenantId, DateTime fromUtc, DateTime toUtc, Stream output, IProgress<WorkProgress>? progress, CancellationToken ct)
     {
+        var pack = await BuildAsync(tenantId, fromUtc, toUtc, "csv", progress, ct)
+            ?? throw new PortalAccessDeniedException("That tenant does not exist or is outside your tenant scope.");
+        await WriteCsvAsync(pack, output, progress.WithPhase("Writing rows"), ct);
+    }
+
+    /// <summary>The same pack as CSV: one row per run step and per audit entry, plus the verification result.</summary>
+    public static Task WriteCsvAsync(EvidencePack pack, Stream output, CancellationToken ct) => WriteCsvAsync(pack, output, progress: null, ct);
+
+    /// <summary>As above, reporting rows written of the total.</summary>
+    public static async Task WriteCsvAsync(EvidencePack pack, Stream output, IProgress<WorkProgress>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        long total = 1 + pack.Runs.Sum(r => r.OrderedSteps.Count()) + pack.Entries.Count, written = 0;
+        void Wrote()
+        {
+            if (++written % 100 == 0 || written == total)
+            {
+                progress?.Report(new WorkProgress(written, total));
+            }
+        }
+
+        progress?.Report(new WorkProgress(0, total));
         await using var writer = new StreamWriter(output, new System.Text.UTF8Encoding(false), leaveOpen: true);
         await using var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture, Injection = CsvInjection.Escape }, leaveOpen: true);
         foreach (var header in (string[])["Section", "TimeUtc", "Actor", "What", "Outcome", "Details"])
@@ -76,18 +106,21 @@ public sealed class EvidenceService(
         await RowAsync(csv, "integrity", pack.GeneratedUtc, pack.GeneratedBy, "audit chain verification",
             pack.Verification.IsIntact ? "intact" : "BROKEN",
             pack.Verification.IsIntact ? $"{pack.Verification.EntriesChecked} entries, head {pack.Verification.HeadId} {pack.Verification.HeadHash}" : $"first broken entry {pack.Verification.FirstBrokenId}: {pack.Verification.Problem}", ct);
+        Wrote();
         foreach (var run in pack.Runs)
         {
             foreach (var step in run.OrderedSteps)
             {
                 await RowAsync(csv, run.Kind == SetupRunKind.Rotation ? "rotation" : "setup", step.CompletedUtc, step.CompletedBy ?? "", StepTitles.Of(step.Step), step.State.ToString(),
                     step.SkipReason is { } reason ? $"Done in console: {reason}" : RunbookDocument.DescribeEvidence(step.EvidenceJson), ct);
+                Wrote();
             }
         }
 
         foreach (var entry in pack.Entries)
         {
             await RowAsync(csv, "audit", entry.TimestampUtc, entry.Actor, entry.Action, entry.Outcome.ToString(), entry.DetailsJson, ct);
+            Wrote();
         }
 
         await csv.FlushAsync(ct);

@@ -293,7 +293,10 @@ public sealed class StatusService(
     }
 
     /// <summary>Streams the board as filtered (all pages) as CSV; audited.</summary>
-    public async Task ExportCsvAsync(StatusBoardQuery query, Stream output, CancellationToken ct)
+    public Task ExportCsvAsync(StatusBoardQuery query, Stream output, CancellationToken ct) => ExportCsvAsync(query, output, progress: null, ct);
+
+    /// <summary>As above, reporting rows written of the board's total (known from the first page's count).</summary>
+    public async Task ExportCsvAsync(StatusBoardQuery query, Stream output, IProgress<Portal.Components.Shared.LongWork.WorkProgress>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         await currentUser.RequireAnyRoleAsync(Roles.Readers);
@@ -310,6 +313,7 @@ public sealed class StatusService(
         for (var page = 0; ; page++)
         {
             var batch = await QueryBoardAsync(new StatusBoardQuery { Search = query.Search, RegionId = query.RegionId, Tag = query.Tag, Status = query.Status, Rotation = query.Rotation, ReviewOverdue = query.ReviewOverdue, Page = page, PageSize = 200 }, ct);
+            progress?.Report(new(rows, Math.Max(rows, batch.TotalCount)));
             foreach (var r in batch.Rows)
             {
                 csv.WriteField(r.TenantId.ToString(CultureInfo.InvariantCulture));
@@ -332,6 +336,7 @@ public sealed class StatusService(
             }
 
             await csv.FlushAsync(ct);
+            progress?.Report(new(rows, Math.Max(rows, batch.TotalCount)));
             if (batch.Rows.Count < 200)
             {
                 break;

@@ -75,6 +75,9 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string LogFolder => Path.Combine(DataFolder, "logs");
 
+    /// <summary>Where exports prepared in a circuit wait for their one-time download.</summary>
+    public string DownloadFolder => Path.Combine(DataFolder, "temp");
+
     /// <summary>The audit checkpoint file, beside the logs as in production.</summary>
     public string AnchorFilePath => Path.Combine(LogFolder, "audit-anchors.jsonl");
 
@@ -99,6 +102,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Bootstrap:AdminMustChangePassword", "false");
         builder.UseSetting("Serilog:WriteTo:1:Args:path", Path.Combine(LogFolder, "portal-.log"));
         builder.UseSetting("Audit:AnchorFile", AnchorFilePath);
+        builder.UseSetting("Downloads:TempFolder", DownloadFolder);
         // MFA and sign-in limits have their own tests; elsewhere the admin signs in with a password, as often as tests need.
         builder.UseSetting("Auth:Mfa:RequiredForRoles:0", "");
         builder.UseSetting("Auth:SignInRateLimit:PermitsPerAccount", "100000");
