@@ -157,7 +157,8 @@ public sealed class NotificationDispatcher(
     EgressGuard egress,
     TimeProvider clock,
     IOptions<NotificationOptions> options,
-    ILogger<NotificationDispatcher> logger) : BackgroundService
+    ILogger<NotificationDispatcher> logger,
+    Telemetry.PortalMetrics? metrics = null) : BackgroundService
 {
     public const string HttpClientName = "notifications";
 
@@ -238,6 +239,7 @@ public sealed class NotificationDispatcher(
             }
 
             await db.SaveChangesAsync(ct);
+            metrics?.CountNotification(delivery.State);
         }
 
         return due.Count;
