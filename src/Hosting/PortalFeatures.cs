@@ -8,6 +8,7 @@ using Portal.Features.Preferences;
 using Portal.Features.Setup;
 using Portal.Features.Regions;
 using Portal.Features.Status;
+using Portal.Features.Telemetry;
 using Portal.Features.Tenants;
 using Portal.Features.Users;
 
@@ -31,6 +32,7 @@ public static class PortalFeatures
         builder.Services.AddStatusFeature();
         builder.Services.AddHomeFeature();
         builder.Services.AddApiFeature();
+        builder.Services.AddTelemetryFeature(builder.Configuration);
         return builder;
     }
 }

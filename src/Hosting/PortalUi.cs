@@ -9,6 +9,7 @@ using Portal.Features.Setup;
 using Portal.Features.SingleSignOn;
 using Portal.Features.Status;
 using Portal.Features.Tenants.Import;
+using Portal.Features.Telemetry;
 using Portal.Features.Users;
 
 namespace Portal.Hosting;
@@ -64,6 +65,7 @@ public static class PortalUi
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapTelemetryEndpoints();
         app.MapAccountEndpoints();
         app.MapSingleSignOnEndpoints();
         app.MapAuditEndpoints();

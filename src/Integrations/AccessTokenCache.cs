@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace Portal.Integrations;
@@ -23,8 +24,12 @@ public sealed class CachedAccessToken(SecretString value, string tokenType, Date
 /// Client-credentials token cache: reuse until expiry minus skew, one in-flight request per key (concurrent callers
 /// share it), and targeted invalidation after a 401.
 /// </summary>
-public sealed class AccessTokenCache(TimeProvider time, IOptionsMonitor<TokenCacheOptions> options)
+public sealed class AccessTokenCache(TimeProvider time, IOptionsMonitor<TokenCacheOptions> options, IMeterFactory? meters = null)
 {
+    // Counted where a token is really requested from a token service, not for cache hits (portal_token_requests_total).
+    private readonly Counter<long>? _tokenRequests = meters?.Create(PortalMeter.Name)
+        .CreateCounter<long>("portal.token.requests", "{request}", "Tokens requested from a token service (cache misses), by outcome.");
+
     private readonly ConcurrentDictionary<string, CachedAccessToken> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<CachedAccessToken>>> _inFlight = new(StringComparer.Ordinal);
 
@@ -90,7 +95,18 @@ public sealed class AccessTokenCache(TimeProvider time, IOptionsMonitor<TokenCac
             return cached;
         }
 
-        var response = await fetch(CancellationToken.None);
+        TokenResponse response;
+        try
+        {
+            response = await fetch(CancellationToken.None);
+        }
+        catch
+        {
+            _tokenRequests?.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+            throw;
+        }
+
+        _tokenRequests?.Add(1, new KeyValuePair<string, object?>("outcome", "issued"));
         var receivedAt = time.GetUtcNow();
         var token = new CachedAccessToken(response.AccessToken, response.TokenType, receivedAt, receivedAt.AddSeconds(Math.Max(0, response.ExpiresInSeconds)));
         _tokens[key] = token;

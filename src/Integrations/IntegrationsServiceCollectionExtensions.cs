@@ -34,7 +34,8 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new AccessTokenCache(
             sp.GetKeyedService<TimeProvider>(TokenClockKey) ?? sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptionsMonitor<TokenCacheOptions>>()));
+            sp.GetRequiredService<IOptionsMonitor<TokenCacheOptions>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
 
         // Token clients have their own pipeline; the API clients' retries re-send with the token they already hold.
         // Token POSTs keep their retries: a client-credentials request changes nothing at the token service (a lost

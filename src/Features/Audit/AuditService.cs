@@ -46,7 +46,8 @@ public sealed class AuditAppender(
     AuditCheckpointWriter checkpoints,
     TimeProvider clock,
     IOptions<AuditOptions> options,
-    ILogger<AuditAppender> logger) : IDisposable
+    ILogger<AuditAppender> logger,
+    Telemetry.PortalMetrics? metrics = null) : IDisposable
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
@@ -96,6 +97,7 @@ public sealed class AuditAppender(
 
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            metrics?.CountAuditAppends(entries.Count);
             foreach (var entry in entries.Where(e => e.Id % options.Value.CheckpointEvery == 0))
             {
                 await CheckpointAsync(entry, cancellationToken);

@@ -25,7 +25,8 @@ public sealed class StatusSweeper(
     TimeProvider clock,
     IOptions<StatusOptions> options,
     IOptions<NotificationOptions> notificationOptions,
-    ILogger<StatusSweeper> logger) : BackgroundService
+    ILogger<StatusSweeper> logger,
+    Telemetry.PortalMetrics? metrics = null) : BackgroundService
 {
     public const string AuditActor = "system:status-sweeper";
 
@@ -40,6 +41,13 @@ public sealed class StatusSweeper(
     private readonly ConcurrentDictionary<int, object> _inFlight = new();
     private readonly DateTime _startedUtc = clock.GetUtcNow().UtcDateTime;
     private DateTime _lastPruneUtc = DateTime.MinValue;
+    private long _lastPassTicks;
+
+    /// <summary>When this instance started sweeping (the health check's reference before the first pass).</summary>
+    public DateTime StartedUtc => _startedUtc;
+
+    /// <summary>When the timer's last sweep pass finished without error; null before the first. Read by the background-work health check.</summary>
+    public DateTime? LastPassCompletedUtc => Interlocked.Read(ref _lastPassTicks) is > 0 and var ticks ? new DateTime(ticks, DateTimeKind.Utc) : null;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -58,7 +66,7 @@ public sealed class StatusSweeper(
                 continue; // another instance runs the sweeps; "check now" on this one still works
             }
 
-            await Hosting.BackgroundLoop.RunPassAsync(async token =>
+            var completed = await Hosting.BackgroundLoop.RunPassAsync(async token =>
             {
                 var due = await DueTenantsAsync(token);
                 if (due.Count > 0)
@@ -72,6 +80,10 @@ public sealed class StatusSweeper(
                     await outbox.EnqueueDailyDigestsAsync(token);
                 }
             }, logger, "Status sweep failed; it will run again on the next tick", stoppingToken);
+            if (completed)
+            {
+                Interlocked.Exchange(ref _lastPassTicks, clock.GetUtcNow().UtcDateTime.Ticks);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -102,6 +114,7 @@ public sealed class StatusSweeper(
     {
         ArgumentNullException.ThrowIfNull(tenantIds);
         var sweep = new object();
+        var started = clock.GetTimestamp();
         var ids = tenantIds.Distinct().Where(id => _inFlight.TryAdd(id, sweep)).ToList(); // one already being checked would double-report its change
         var results = new ConcurrentDictionary<int, ConnectionStatus>();
         try
@@ -128,6 +141,11 @@ public sealed class StatusSweeper(
             {
                 _inFlight.TryRemove(new KeyValuePair<int, object>(id, sweep));
             }
+        }
+
+        if (ids.Count > 0)
+        {
+            metrics?.RecordSweep(clock.GetElapsedTime(started));
         }
 
         await broadcaster.PublishAsync(results.Keys.ToList());
@@ -349,6 +367,7 @@ public sealed class StatusSweeper(
             await db.SaveChangesAsync(ct);
         }
 
+        metrics?.CountChecks(batch.SelectMany(b => b.Results));
         foreach (var (tenantId, status) in statuses)
         {
             results[tenantId] = status;

@@ -159,7 +159,8 @@ public sealed class NotificationDispatcher(
     TimeProvider clock,
     IOptions<NotificationOptions> options,
     IRetryJitter jitter,
-    ILogger<NotificationDispatcher> logger) : BackgroundService
+    ILogger<NotificationDispatcher> logger,
+    Telemetry.PortalMetrics? metrics = null) : BackgroundService
 {
     public const string HttpClientName = "notifications";
 
@@ -246,6 +247,7 @@ public sealed class NotificationDispatcher(
             }
 
             await db.SaveChangesAsync(ct);
+            metrics?.CountNotification(delivery.State);
         }
 
         return due.Count;
