@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 using Portal.Components;
+using Portal.Components.Layout;
 using Portal.Features.Api;
 using Portal.Features.Audit;
 using Portal.Features.Downloads;
@@ -63,6 +64,7 @@ public static class PortalUi
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
+        app.MapThemeStylesheet();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapTelemetryEndpoints();

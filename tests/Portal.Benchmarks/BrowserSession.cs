@@ -86,25 +86,29 @@ public sealed class BrowserSession : IAsyncDisposable
         return (page, watch.Elapsed.TotalMilliseconds);
     }
 
-    /// <summary>Waits until the circuit has rendered and <paramref name="readyExpression"/> (JS, truthy when the page shows its data) holds.</summary>
-    public static Task WaitForInteractiveAsync(IPage page, string readyExpression = "true")
+    /// <summary>
+    /// Waits until the circuit has rendered and <paramref name="readyExpression"/> (JS, truthy when the page shows its data) holds;
+    /// <paramref name="shellSelector"/> is the layout's element (the anchor apps have their own).
+    /// </summary>
+    public static Task WaitForInteractiveAsync(IPage page, string readyExpression = "true", string shellSelector = ".mud-layout")
     {
         ArgumentNullException.ThrowIfNull(page);
         return page.WaitForFunctionAsync(
-            $"() => window.Blazor !== undefined && window.__bench && window.__bench.rendered > 0 && document.querySelector('.mud-layout') !== null && ({readyExpression})",
+            $"() => window.Blazor !== undefined && window.__bench && window.__bench.rendered > 0 && document.querySelector('{shellSelector}') !== null && ({readyExpression})",
             null,
             new PageWaitForFunctionOptions { PollingInterval = 5 });
     }
 
     /// <summary>Loads <paramref name="path"/> in a new page of <paramref name="context"/> and times it until interactive.</summary>
-    public static async Task<(IPage Page, double Milliseconds)> OpenInteractiveAsync(IBrowserContext context, string path, string readyExpression, CancellationToken cancellationToken)
+    public static async Task<(IPage Page, double Milliseconds)> OpenInteractiveAsync(
+        IBrowserContext context, string path, string readyExpression, CancellationToken cancellationToken, string shellSelector = ".mud-layout")
     {
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
         var page = await context.NewPageAsync();
         var watch = Stopwatch.StartNew();
         await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
-        await WaitForInteractiveAsync(page, readyExpression);
+        await WaitForInteractiveAsync(page, readyExpression, shellSelector);
         return (page, watch.Elapsed.TotalMilliseconds);
     }
 

@@ -26,6 +26,10 @@ public partial class TenantSwitcher : IDisposable
     [CascadingParameter]
     private Task<AuthenticationState>? AuthenticationState { get; set; }
 
+    private MudBlazor.MudAutocomplete<TenantRef>? _search;
+    private bool _searching;
+    private bool _focusSearch;
+
     // Optional: absent in component tests and static rendering.
     private ProtectedSessionStorage? Storage => Services.GetService<ProtectedSessionStorage>();
 
@@ -33,6 +37,12 @@ public partial class TenantSwitcher : IDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        if (_focusSearch && _search is not null)
+        {
+            _focusSearch = false;
+            await _search.FocusAsync(); // the click on the button continues as typing in the search box
+        }
+
         if (!firstRender || CurrentTenant.Current is not null || Storage is not { } storage || !await CanReadTenantsAsync())
         {
             return;
@@ -60,9 +70,16 @@ public partial class TenantSwitcher : IDisposable
 
     private async Task<IEnumerable<TenantRef>> SearchAsync(string? text, CancellationToken ct) => await Tenants.SearchAsync(text, 20, ct);
 
+    private void StartSearching()
+    {
+        _searching = true;
+        _focusSearch = true;
+    }
+
     private Task SelectAsync(TenantRef? tenant)
     {
         CurrentTenant.Set(tenant);
+        _searching = tenant is null; // chosen: back to the light button; cleared: keep searching
         if (tenant is not null)
         {
             Navigation.NavigateTo($"/tenants/{tenant.Id}");

@@ -1,3 +1,6 @@
+extern alias MudShell;
+extern alias StockBlazor;
+
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
@@ -17,6 +20,9 @@ namespace Portal.Benchmarks.Scenarios;
 /// Before that, 200 client-side navigations in one circuit (home, tenants grid, status board in turn) must not grow the heap.
 /// The portal runs in this process, so <see cref="GC.GetTotalMemory"/> is the server heap (plus a few KB of
 /// Playwright client objects per page, which errs on the safe side).
+/// Anchors by the same method in the same run: the stock <c>dotnet new blazor --interactivity Server --all-interactive</c>
+/// app (its home page; all-interactive as the portal is, so its circuit holds the layout and the page as ours does) and
+/// the same app with only a MudBlazor layout (providers, app bar, drawer). Our figures are printed as ratios to both.
 /// </summary>
 public sealed class CircuitsScenario : IScenario
 {
@@ -63,19 +69,47 @@ public sealed class CircuitsScenario : IScenario
 
         // Home first, as the reference: what any signed-in page costs (layout, app bar, navigation, the circuit itself).
         // Then the status board, the target page: its figure minus home's is what the board adds.
-        results.AddRange(await MemorySlopeAsync(context, settings, "/", HomeReady, "home pages", cancellationToken));
-        results.AddRange(await MemorySlopeAsync(context, settings, "/status", BoardReady, "status boards", cancellationToken));
+        var home = await MemorySlopeAsync(context, settings, "/", HomeReady, "home pages", cancellationToken);
+        var board = await MemorySlopeAsync(context, settings, "/status", BoardReady, "status boards", cancellationToken);
+        results.AddRange(home.Results);
+        results.AddRange(board.Results);
+
+        var stock = await AnchorSlopeAsync<StockBlazor::StockBlazor.Components.App>(settings, "main", "stock Blazor app (anchor)", cancellationToken);
+        var mudShell = await AnchorSlopeAsync<MudShell::MudShell.Components.App>(settings, ".mud-layout", "MudBlazor layout only (anchor)", cancellationToken);
+        results.AddRange(stock.Results);
+        results.AddRange(mudShell.Results);
+
+        settings.Report("circuit-board-kb", Kb(board.SlopeBytes), "0");
+        settings.Report("circuit-home-kb", Kb(home.SlopeBytes), "0");
+        settings.Report("circuit-stock-blazor-kb", Kb(stock.SlopeBytes), "0");
+        settings.Report("circuit-mud-shell-kb", Kb(mudShell.SlopeBytes), "0");
+        settings.Report("circuit-board-over-stock-blazor", board.SlopeBytes / stock.SlopeBytes);
+        settings.Report("circuit-home-over-stock-blazor", home.SlopeBytes / stock.SlopeBytes);
+        settings.Report("circuit-board-over-mud-shell", board.SlopeBytes / mudShell.SlopeBytes);
+        settings.Report("circuit-home-over-mud-shell", home.SlopeBytes / mudShell.SlopeBytes);
         return results;
     }
 
+    /// <summary>The memory slope of an anchor app's home page, hosted in this process on its own port, in its own browser context.</summary>
+    private static async Task<(List<BenchmarkResult> Results, double SlopeBytes)> AnchorSlopeAsync<TEntryPoint>(
+        BenchmarkSettings settings, string shellSelector, string label, CancellationToken cancellationToken)
+        where TEntryPoint : class
+    {
+        await using var anchor = new AnchorApp<TEntryPoint>();
+        await using var browser = await BrowserSession.LaunchAsync(anchor.BaseAddress);
+        await using var context = await browser.NewContextAsync();
+        return await MemorySlopeAsync(context, settings, "/", "document.querySelector('h1') !== null", label, cancellationToken, shellSelector);
+    }
+
     /// <summary>Heap after a full compacting GC with 0, then N1, then N2 circuits of <paramref name="path"/> open, and the least-squares slope.</summary>
-    private static async Task<List<BenchmarkResult>> MemorySlopeAsync(
-        IBrowserContext context, BenchmarkSettings settings, string path, string ready, string label, CancellationToken cancellationToken)
+    private static async Task<(List<BenchmarkResult> Results, double SlopeBytes)> MemorySlopeAsync(
+        IBrowserContext context, BenchmarkSettings settings, string path, string ready, string label, CancellationToken cancellationToken,
+        string shellSelector = ".mud-layout")
     {
         // Warm-up: the first circuits pay one-time costs (render caches, pooled buffers) that would inflate the slope.
         for (var i = 0; i < 5; i++)
         {
-            var (warm, _) = await BrowserSession.OpenInteractiveAsync(context, path, ready, cancellationToken);
+            var (warm, _) = await BrowserSession.OpenInteractiveAsync(context, path, ready, cancellationToken, shellSelector);
             await warm.CloseAsync();
         }
 
@@ -89,7 +123,7 @@ public sealed class CircuitsScenario : IScenario
             var openTimes = new List<double>();
             while (pages.Count < target)
             {
-                var (page, ms) = await BrowserSession.OpenInteractiveAsync(context, path, ready, cancellationToken);
+                var (page, ms) = await BrowserSession.OpenInteractiveAsync(context, path, ready, cancellationToken, shellSelector);
                 pages.Add(page);
                 openTimes.Add(ms);
             }
@@ -115,7 +149,7 @@ public sealed class CircuitsScenario : IScenario
             await page.CloseAsync();
         }
 
-        return results;
+        return (results, slope);
     }
 
     /// <summary>
