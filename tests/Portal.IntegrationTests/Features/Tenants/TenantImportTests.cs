@@ -291,6 +291,43 @@ public sealed class TenantImportTests
         preview.Rows.Select(r => r.Model.TagsText).ShouldBe(["contoso, pilot", "fabrikam"]);
     }
 
+    [Fact]
+    public async Task TemplateAndImportPage_OverHttp_ServedToHelpdesk_DeniedToAuditor()
+    {
+        await using var host = await TenantsTestPortal.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>();
+            foreach (var (name, role) in new[] { ("helen", Roles.Helpdesk), ("audrey", Roles.Auditor) })
+            {
+                var user = new PortalUser { UserName = name, DisplayName = name, LockoutEnabled = true, CreatedUtc = DateTime.UtcNow };
+                (await users.CreateAsync(user, "Test-Passw0rd!long")).Succeeded.ShouldBeTrue();
+                (await users.AddToRoleAsync(user, role)).Succeeded.ShouldBeTrue();
+            }
+        }
+
+        using (var auditor = host.CreatePortalClient())
+        {
+            await auditor.SignInAsync("audrey", "Test-Passw0rd!long");
+            foreach (var path in new[] { TenantImportFeature.TemplatePath, "/tenants/import" })
+            {
+                using var denied = await auditor.Http.GetAsync(new Uri(path, UriKind.Relative), ct);
+                denied.StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect, path);
+                denied.Headers.Location!.ToString().ShouldContain("/Account/AccessDenied");
+            }
+        }
+
+        using var helpdesk = host.CreatePortalClient();
+        await helpdesk.SignInAsync("helen", "Test-Passw0rd!long");
+        using var template = await helpdesk.Http.GetAsync(new Uri(TenantImportFeature.TemplatePath, UriKind.Relative), ct);
+        template.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        template.Content.Headers.ContentDisposition!.FileName.ShouldBe("tenant-import-template.csv");
+        var text = await template.Content.ReadAsStringAsync(ct);
+        text.ShouldContain(string.Join(",", TenantCsv.Columns.Select(c => c.Header)));
+        TenantCsv.Columns.ShouldAllBe(c => !TenantCsv.LooksLikeSecret(c.Header));
+    }
+
     private static ImportRowError Single(ImportPreview preview, long line) => preview.Rows.Single(r => r.Line == line).Errors.ShouldHaveSingleItem();
 
     private static MemoryStream Utf8(string text) => new(Encoding.UTF8.GetBytes(text));
