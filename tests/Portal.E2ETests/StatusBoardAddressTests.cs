@@ -38,22 +38,22 @@ public sealed class StatusBoardAddressTests(BrowserPortal portal)
 
         // A change writes the address (and a history entry) …
         await page.Locator("#status-rotation").SelectOptionAsync("");
-        await page.WaitForURLAsync(url => url.EndsWith($"/status?search=Address&tag={Tag}&status=Failing", StringComparison.Ordinal));
+        await AddressIsAsync(page, $"/status?search=Address&tag={Tag}&status=Failing");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("[data-testid=status-board]")).ToContainTextAsync("Address Bravo");
 
         await page.Locator("#status-status").SelectOptionAsync("NotConfigured");
-        await page.WaitForURLAsync(url => url.Contains("status=NotConfigured", StringComparison.Ordinal));
+        await AddressIsAsync(page, $"/status?search=Address&tag={Tag}&status=NotConfigured");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToContainTextAsync("Address Charlie");
 
         // … and Back restores the previous filters, rows and controls alike.
         await page.GoBackAsync();
-        await page.WaitForURLAsync(url => url.EndsWith($"/status?search=Address&tag={Tag}&status=Failing", StringComparison.Ordinal));
+        await AddressIsAsync(page, $"/status?search=Address&tag={Tag}&status=Failing");
         await Assertions.Expect(page.Locator("#status-status")).ToHaveValueAsync("Failing");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await page.GoBackAsync();
-        await page.WaitForURLAsync(url => url.Contains("rotation=due", StringComparison.Ordinal));
+        await AddressIsAsync(page, $"/status?search=Address&status=Failing&tag={Tag}&rotation=due"); // the shared link, as opened
         await Assertions.Expect(page.Locator("#status-rotation")).ToHaveValueAsync("due");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToContainTextAsync("Address Alpha");
@@ -82,6 +82,10 @@ public sealed class StatusBoardAddressTests(BrowserPortal portal)
         await Assertions.Expect(page.Locator("#status-review")).ToHaveValueAsync("");
         await page.Context.CloseAsync();
     }
+
+    /// <summary>Polls the address (pushState fires no load event); a failure names the address the page has.</summary>
+    private static Task AddressIsAsync(IPage page, string pathAndQuery) =>
+        Assertions.Expect(page).ToHaveURLAsync(new Uri(new Uri(page.Url), pathAndQuery).ToString(), new() { Timeout = 60_000 });
 
     private async Task SeedAsync(string name, string tag, ConnectionStatus status, int? secretAgeDays)
     {

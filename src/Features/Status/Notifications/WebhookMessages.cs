@@ -41,14 +41,16 @@ public static class WebhookMessages
 
     /// <summary>
     /// Teams Workflows ("When a Teams webhook request is received") accept only a message whose attachments are Adaptive
-    /// Cards. Version 1.4 renders in every current Teams client; each body line is its own TextBlock so line breaks survive.
+    /// Cards. Version 1.4 renders in every current Teams client. Text goes in RichTextBlock/TextRun, which renders no
+    /// Markdown (a TextBlock would): a tenant named "[Re-authorise here](https://evil.example)" shows as text, not a link.
+    /// Each body line is its own block so line breaks survive.
     /// </summary>
     private static JsonObject TeamsCard(NotificationDelivery d)
     {
-        var body = new JsonArray(new JsonObject { ["type"] = "TextBlock", ["text"] = d.Subject, ["weight"] = "Bolder", ["size"] = "Medium", ["wrap"] = true });
+        var body = new JsonArray(PlainRun(d.Subject, new JsonObject { ["weight"] = "Bolder", ["size"] = "Medium" }));
         foreach (var line in Lines(d.Body))
         {
-            body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = line, ["wrap"] = true, ["spacing"] = "Small" });
+            body.Add(PlainRun(line, null));
         }
 
         var card = new JsonObject
@@ -107,6 +109,17 @@ public static class WebhookMessages
         ["link"] = d.Link,
         ["createdUtc"] = d.CreatedUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
     };
+
+    private static JsonObject PlainRun(string text, JsonObject? style)
+    {
+        var run = new JsonObject { ["type"] = "TextRun", ["text"] = text };
+        foreach (var (key, value) in style?.ToList() ?? [])
+        {
+            run[key] = value?.DeepClone();
+        }
+
+        return new JsonObject { ["type"] = "RichTextBlock", ["inlines"] = new JsonArray(run), ["spacing"] = "Small" };
+    }
 
     private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text, ["emoji"] = false };
 

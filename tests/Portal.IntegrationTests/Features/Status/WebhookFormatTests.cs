@@ -154,7 +154,9 @@ public sealed class WebhookFormatTests(WebhookPortal portal) : IClassFixture<Web
         await using var receiver = await ScriptedReceiver.StartAsync();
         var tag = "teams-" + Guid.NewGuid().ToString("N")[..8];
         await SaveChannelAsync("Teams " + tag, WebhookFormat.Teams, receiver.Url("workflow-token"), tag);
-        var tenant = await AddTenantAsync("Teams Contoso " + tag, tag);
+        // A Helpdesk user may name a tenant like a Markdown link: in the card it must stay text.
+        var name = $"Teams Contoso {tag} [Re-authorise here](https://evil.example/login)";
+        var tenant = await AddTenantAsync(name, tag);
         portal.Probe.Script(tenant, [new(ConnectionLayer.UemApi, CheckOutcome.Failed, "Role lacks permission", "Grant the API role", 20, "403", null)]);
 
         await portal.Services.GetRequiredService<StatusSweeper>().SweepAsync([tenant], Ct);
@@ -171,8 +173,14 @@ public sealed class WebhookFormatTests(WebhookPortal portal) : IClassFixture<Web
         Version.Parse(card["version"]!.GetValue<string>()).ShouldBeGreaterThanOrEqualTo(new Version(1, 4));
         var elements = card["body"]!.AsArray();
         elements.ShouldNotBeEmpty();
-        elements.ShouldAllBe(e => e!["type"]!.GetValue<string>() == "TextBlock" && e["text"]!.GetValue<string>().Length > 0);
-        string.Join("\n", elements.Select(e => e!["text"]!.GetValue<string>())).ShouldContain("Role lacks permission");
+        // Only RichTextBlock/TextRun, which render no Markdown: no TextBlock anywhere could turn the name into a link.
+        elements.ShouldAllBe(e => e!["type"]!.GetValue<string>() == "RichTextBlock");
+        var runs = elements.SelectMany(e => e!["inlines"]!.AsArray()).ToList();
+        runs.ShouldAllBe(r => r!["type"]!.GetValue<string>() == "TextRun" && r["text"]!.GetValue<string>().Length > 0);
+        var text = string.Join("\n", runs.Select(r => r!["text"]!.GetValue<string>()));
+        text.ShouldContain("Role lacks permission");
+        text.ShouldContain("[Re-authorise here](https://evil.example/login)");
+        body.ShouldNotContain("\"TextBlock\"");
 
         var errors = (await AdaptiveCardSchemaAsync()).Validate(card.ToJsonString());
         errors.ShouldBeEmpty(string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}")));
@@ -180,7 +188,7 @@ public sealed class WebhookFormatTests(WebhookPortal portal) : IClassFixture<Web
         // The link is the board filtered to this tenant's new status, under the configured address (not any Host header).
         var action = card["actions"]!.AsArray().ShouldHaveSingleItem()!;
         action["type"]!.GetValue<string>().ShouldBe("Action.OpenUrl");
-        action["url"]!.GetValue<string>().ShouldBe($"{WebhookPortal.PublicBase}/status?search={Uri.EscapeDataString("Teams Contoso " + tag)}&status=Failing");
+        action["url"]!.GetValue<string>().ShouldBe($"{WebhookPortal.PublicBase}/status?search={Uri.EscapeDataString(name)}&status=Failing");
         body.ShouldNotContain("workflow-token");
     }
 

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Portal.Features.Status;
 using Portal.Features.Status.Notifications;
 
@@ -93,4 +96,32 @@ public sealed class DeliveryRetryPolicyTests
 
         StatusQueryString.Build(StatusQueryString.Parse(parsed)).ShouldBe(normalized);
     }
+}
+
+/// <summary>Notifications:PortalBaseUrl is validated at start: links in messages only ever point at the configured portal.</summary>
+public sealed class PortalBaseUrlOptionsTests
+{
+    private static NotificationOptions Resolve(string? value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Notifications:PortalBaseUrl"] = value }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddStatusFeature();
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<NotificationOptions>>().Value;
+    }
+
+    [Theory]
+    [InlineData("https://portal.example.com/", "https://portal.example.com")]
+    [InlineData("https://portal.example.com/connector", "https://portal.example.com/connector")]
+    [InlineData("", null)]
+    public void Accepted(string value, string? portalBase) => Resolve(value).PortalBase.ShouldBe(portalBase);
+
+    [Theory]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("portal.example.com")]
+    [InlineData("ftp://portal.example.com")]
+    [InlineData("/status")]
+    public void Refused_NamingTheSetting(string value) =>
+        Should.Throw<OptionsValidationException>(() => Resolve(value)).Message.ShouldContain("Notifications:PortalBaseUrl");
 }
