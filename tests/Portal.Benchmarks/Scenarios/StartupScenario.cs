@@ -70,7 +70,8 @@ public sealed class StartupScenario : IScenario
     /// <summary>Whether every <c>&lt;link rel="stylesheet"&gt;</c> of the page answers 200 (fetched one after another, as the clock runs).</summary>
     private static async Task<bool> StylesheetsServedAsync(HttpClient http, Uri page, string html, CancellationToken cancellationToken)
     {
-        var links = Regex.Matches(html, "<link rel=\"stylesheet\" href=\"([^\"]+)\"").Select(m => new Uri(page, m.Groups[1].Value)).ToList();
+        var root = new Uri(page, "/"); // the page's <base href="/">: links resolve from the site root, as in a browser
+        var links = Regex.Matches(html, "<link rel=\"stylesheet\" href=\"([^\"]+)\"").Select(m => new Uri(root, m.Groups[1].Value)).ToList();
         if (links.Count == 0)
         {
             throw new InvalidOperationException("The sign-in page links no stylesheet: the start-up measurement expects its CSS.");
