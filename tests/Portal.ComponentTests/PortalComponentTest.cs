@@ -9,6 +9,7 @@ using MudBlazor.Services;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Cluster;
+using Portal.Features.Downloads;
 using Portal.Features.Regions;
 using Portal.Features.Users;
 
@@ -54,6 +55,10 @@ public abstract class PortalComponentTest : BunitContext
         Services.AddScoped<CurrentUser>();
         Services.AddClusterFeature(new ConfigurationBuilder().Build());
         Services.AddRegionsFeature();
+        // The export button (LongExport) on the board, audit and evidence pages; nothing is written unless a test exports.
+        Services.AddSingleton<Microsoft.Extensions.Hosting.IHostEnvironment>(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = Path.GetTempPath() });
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddDownloadsFeature();
     }
 
     /// <summary>A configuration value (before the first render resolves the configuration).</summary>

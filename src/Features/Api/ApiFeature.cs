@@ -42,6 +42,7 @@ public static class ApiFeature
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiToken", document)] = [] }];
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer(ApiJsonBody.DescribeAsync);
         });
         return services;
     }

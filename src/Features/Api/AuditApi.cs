@@ -9,10 +9,12 @@ public static class AuditApi
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
     {
         var audit = api.MapGroup("/audit").WithTags("Audit");
-        audit.MapGet("/", QueryAsync).WithSummary("Audit entries you may see, newest first (from, to, actor, tenant, action, outcome; before = cursor)");
+        audit.MapGet("/", QueryAsync).WithSummary("Audit entries you may see, newest first (from, to, actor, tenant, action, outcome; before = cursor)")
+            .Produces<ApiAuditPage>();
         audit.MapGet("/export.csv", ExportAsync).WithSummary("The same filter as CSV (formula-looking values escaped); the export is itself audited")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
-        audit.MapPost("/verify", VerifyAsync).WithSummary("Verify the hash chain (Auditor, Admin)");
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+        audit.MapPost("/verify", VerifyAsync).WithSummary("Verify the hash chain (Auditor, Admin); stops when the request is aborted")
+            .Produces<ApiAuditVerification>();
         return api;
     }
 

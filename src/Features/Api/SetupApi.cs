@@ -7,7 +7,8 @@ public static class SetupApi
 {
     public static RouteGroupBuilder MapSetupApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/setup/{tenantId:int}", StateAsync).WithTags("Setup").WithSummary("The tenant's active set-up run (or its latest finished one) and its steps");
+        api.MapGet("/setup/{tenantId:int}", StateAsync).WithTags("Setup").WithSummary("The tenant's active set-up run (or its latest finished one) and its steps")
+            .Produces<ApiSetupState>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -9,10 +9,14 @@ public static class StatusApi
     public static RouteGroupBuilder MapStatusApi(this RouteGroupBuilder api)
     {
         var status = api.MapGroup("/status").WithTags("Status");
-        status.MapGet("/", BoardAsync).WithSummary("The status board: stored results, newest problems first");
-        status.MapGet("/{tenantId:int}", DetailAsync).WithSummary("One tenant's status, credential ages and reviews");
-        status.MapGet("/{tenantId:int}/history", HistoryAsync).WithSummary("One tenant's checks, newest first");
-        status.MapPost("/{tenantId:int}/check", CheckNowAsync).WithSummary("Check the tenant's connection now (Helpdesk, TeamLead, Admin)");
+        status.MapGet("/", BoardAsync).WithSummary("The status board: stored results, newest problems first")
+            .Produces<ApiStatusBoard>().ProducesValidationProblem();
+        status.MapGet("/{tenantId:int}", DetailAsync).WithSummary("One tenant's status, credential ages and reviews")
+            .Produces<ApiStatusDetail>().ProducesProblem(StatusCodes.Status404NotFound);
+        status.MapGet("/{tenantId:int}/history", HistoryAsync).WithSummary("One tenant's checks, newest first")
+            .Produces<ApiPage<ApiCheck>>().ProducesProblem(StatusCodes.Status404NotFound);
+        status.MapPost("/{tenantId:int}/check", CheckNowAsync).WithSummary("Check the tenant's connection now (Helpdesk, TeamLead, Admin)")
+            .Produces<ApiCheckNowResult>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

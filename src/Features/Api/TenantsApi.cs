@@ -8,11 +8,18 @@ public static class TenantsApi
     public static RouteGroupBuilder MapTenantsApi(this RouteGroupBuilder api)
     {
         var tenants = api.MapGroup("/tenants").WithTags("Tenants");
-        tenants.MapGet("/", ListAsync).WithSummary("Tenants in your scope, with search and paging");
-        tenants.MapGet("/{id:int}", GetAsync).WithName("GetTenant").WithSummary("One tenant; secrets appear only as their state");
-        tenants.MapPost("/", CreateAsync).WithSummary("Create a tenant (validated as the form is; secrets accepted, never returned)");
-        tenants.MapPut("/{id:int}", UpdateAsync).WithSummary("Update a tenant from its version (409 if someone saved in between); blank secrets keep the stored ones");
-        tenants.MapPost("/{id:int}/archive", ArchiveAsync).WithSummary("Archive a tenant");
+        tenants.MapGet("/", ListAsync).WithSummary("Tenants in your scope, with search and paging")
+            .Produces<ApiPage<ApiTenantListItem>>().ProducesValidationProblem();
+        tenants.MapGet("/{id:int}", GetAsync).WithName("GetTenant").WithSummary("One tenant; secrets appear only as their state")
+            .Produces<ApiTenant>().ProducesProblem(StatusCodes.Status404NotFound);
+        tenants.MapPost("/", CreateAsync).WithSummary("Create a tenant (validated as the form is; secrets accepted, never returned)")
+            .AcceptsJsonBody<TenantEditModel>().Produces<ApiTenantSaved>(StatusCodes.Status201Created)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        tenants.MapPut("/{id:int}", UpdateAsync).WithSummary("Update a tenant from its version (409 if someone saved in between); blank secrets keep the stored ones")
+            .AcceptsJsonBody<TenantEditModel>().Produces<ApiTenantSaved>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        tenants.MapPost("/{id:int}/archive", ArchiveAsync).WithSummary("Archive a tenant")
+            .Produces<ApiTenantSaved>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -34,9 +41,16 @@ public static class TenantsApi
     private static async Task<IResult> GetAsync(TenantService service, int id, CancellationToken ct) =>
         await service.GetAsync(id, ct) is { } details ? TypedResults.Ok(ApiTenant.From(details)) : ApiProblems.NotFound("That tenant");
 
-    private static async Task<IResult> CreateAsync(TenantService service, TenantEditModel body, CancellationToken ct)
+    // The body is read here rather than bound, so a malformed body or another content type gets Problem Details.
+    private static async Task<IResult> CreateAsync(TenantService service, HttpRequest request, CancellationToken ct)
     {
-        var result = await service.CreateAsync(body, ct);
+        var (body, problem) = await ApiJsonBody.ReadAsync<TenantEditModel>(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await service.CreateAsync(body!, ct);
         if (result.Status != TenantSaveStatus.Saved)
         {
             return ApiProblems.Invalid(result.Errors);
@@ -46,9 +60,15 @@ public static class TenantsApi
         return TypedResults.Created($"/api/v1/tenants/{result.Id}", new ApiTenantSaved(result.Message, result.Warnings, ApiTenant.From(created!)));
     }
 
-    private static async Task<IResult> UpdateAsync(TenantService service, int id, TenantEditModel body, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(TenantService service, int id, HttpRequest request, CancellationToken ct)
     {
-        var result = await service.UpdateAsync(id, body, ct);
+        var (body, problem) = await ApiJsonBody.ReadAsync<TenantEditModel>(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await service.UpdateAsync(id, body!, ct);
         return await SavedAsync(service, id, result, ct);
     }
 

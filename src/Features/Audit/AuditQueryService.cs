@@ -93,9 +93,10 @@ public sealed class AuditQueryService(
                 await csv.FlushAsync(cancellationToken); // keep memory flat: hand rows to the response as we go
             }
 
-            if (progress is not null && rows % 100 == 0)
+            if (rows % 100 == 0)
             {
-                progress.Report(new(rows, Math.Max(rows, total ?? 0)));
+                progress?.Report(new(rows, Math.Max(rows, total ?? 0)));
+                cancellationToken.ThrowIfCancellationRequested(); // buffered rows (Npgsql) do not look at the token themselves
             }
         }
 

@@ -91,6 +91,7 @@ public sealed class EvidenceService(
             if (++written % 100 == 0 || written == total)
             {
                 progress?.Report(new WorkProgress(written, total));
+                ct.ThrowIfCancellationRequested();
             }
         }
 

@@ -99,8 +99,6 @@ public partial class StatusBoardPage
 
     private StatusBoardQuery CurrentQuery => new() { Search = _search, RegionId = _regionId, Tag = _tag, Status = _status, Rotation = _rotation, ReviewOverdue = _reviewOverdue };
 
-    private string ExportUrl => "/status/export.csv" + StatusQueryString.Build(CurrentQuery);
-
     private int LastPage => Math.Max(0, (_total - 1) / _pageSize);
 
     private int ColumnCount => StatusPresentation.Layers.Count + (_canCheck ? 5 : 3);

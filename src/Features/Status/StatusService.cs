@@ -337,6 +337,7 @@ public sealed class StatusService(
 
             await csv.FlushAsync(ct);
             progress?.Report(new(rows, Math.Max(rows, batch.TotalCount)));
+            ct.ThrowIfCancellationRequested();
             if (batch.Rows.Count < 200)
             {
                 break;
