@@ -16,7 +16,7 @@ using Portal.Simulator;
 namespace Portal.IntegrationTests.Features.Telemetry;
 
 /// <summary>
-/// The real tracing pipeline with an in-memory exporter behind it: a status check against the simulator (client
+/// The real tracing pipeline (OTLP configured) with an in-memory exporter behind it: a status check against the simulator (client
 /// secret, access token, API key on the wire), a webhook whose URL carries its secret, and a request with a secret in
 /// its query string. None of those values may appear anywhere in an exported span.
 /// </summary>
@@ -74,7 +74,7 @@ public sealed class TraceSecretTests : IAsyncLifetime
         await WaitForAsync(() => !hook.Received.IsEmpty, "the webhook was never delivered");
         await WaitForAsync(() => _portal.Spans.Snapshot().Any(s => s.Kind == ActivityKind.Client && Tag(s, "url.full")?.Contains(hook.Url("").Split("/hooks/")[0], StringComparison.Ordinal) == true),
             "no span for the webhook call");
-        _portal.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        _portal.Services.GetRequiredService<TracerProvider>().ForceFlush(5000);
 
         statuses[_tenantId].ShouldBe(ConnectionStatus.Connected);
         // Listeners are process-wide: server spans of the test's own webhook receiver (another host) are not the portal's.
@@ -167,6 +167,9 @@ public sealed class TraceSecretTests : IAsyncLifetime
             WithSetting("Egress:AllowedNetworks:0", "127.0.0.0/8"); // the webhook receiver listens on loopback
             WithSetting("Notifications:PollSeconds", "1");
             WithSetting("Telemetry:Metrics:Enabled", "true"); // loopback may scrape: the tests connect from loopback
+            // Spans are recorded only when they have an OTLP destination; this one (link-local) the egress guard refuses,
+            // so the in-memory exporter beside it sees exactly what a collector would have been sent.
+            WithSetting("Telemetry:Otlp:Endpoint", "http://169.254.0.10:4318");
         }
 
         public LockedCollection<Activity> Spans { get; } = new();
