@@ -41,20 +41,24 @@ public static class TelemetryFeature
         // Which exporters exist is decided at registration, from the same sections the validated options above bind.
         var otlp = configuration.GetSection(OtlpOptions.SectionName).Get<OtlpOptions>() ?? new OtlpOptions();
         var scrape = configuration.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>() ?? new MetricsOptions();
-        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(otlp.ServiceName));
-        telemetry.WithTracing(tracing =>
+        if (!otlp.IsEnabled && !scrape.Enabled)
         {
-            tracing.AddSource(BlazorSources)
+            return services; // nothing would leave the process: record nothing (the portal_ instruments stay no-ops)
+        }
+
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(otlp.ServiceName));
+        if (otlp.IsEnabled)
+        {
+            // Spans only have somewhere to go over OTLP.
+            telemetry.WithTracing(tracing => tracing.AddSource(BlazorSources)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrapeOrProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 // Statement text only: this version records no parameter values (secrets travel as parameters).
                 .AddEntityFrameworkCoreInstrumentation()
-                .AddProcessor(new SpanRedaction()); // before any exporter, the tests' included
-            if (otlp.IsEnabled)
-            {
-                tracing.AddOtlpExporter(TraceExporterName, configure: null);
-            }
-        });
+                .AddProcessor(new SpanRedaction()) // before any exporter, the tests' included
+                .AddOtlpExporter(TraceExporterName, configure: null));
+        }
+
         telemetry.WithMetrics(metrics =>
         {
             metrics.AddMeter(PortalMeter.Name, "Microsoft.EntityFrameworkCore")

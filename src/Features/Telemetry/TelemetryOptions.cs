@@ -36,16 +36,17 @@ public sealed class OtlpOptions : IValidatableObject
             yield break;
         }
 
+        // The value itself is never echoed: it may hold credentials someone pasted into it.
         if (!Uri.TryCreate(Endpoint!.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
         {
             yield return new ValidationResult(
-                $"{SectionName}:Endpoint: '{Endpoint}' is not an http(s) address. Write the collector's base address, e.g. http://otel-collector:4318 (OTLP/HTTP) or http://otel-collector:4317 (gRPC).",
+                $"{SectionName}:Endpoint is not an http(s) address. Write the collector's base address, e.g. http://otel-collector:4318 (OTLP/HTTP) or http://otel-collector:4317 (gRPC).",
                 [nameof(Endpoint)]);
         }
         else if (!string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query))
         {
             yield return new ValidationResult(
-                $"{SectionName}:Endpoint must not carry a user name, password or query string: they would be sent and logged with every export. Give the bare collector address.",
+                $"{SectionName}:Endpoint must not carry a user name, password or query string (they would travel and be logged with every export). Give the bare collector address, e.g. http://otel-collector:4318.",
                 [nameof(Endpoint)]);
         }
     }
