@@ -43,6 +43,7 @@ public static class ApiFeature
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(ApiJsonBody.DescribeAsync);
+            options.AddOperationTransformer(TenantImportApi.DescribeAsync);
         });
         return services;
     }
@@ -59,6 +60,7 @@ public static class ApiFeature
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapTenantsApi();
+        api.MapTenantImportApi();
         api.MapStatusApi();
         api.MapAuditApi();
         api.MapSetupApi();

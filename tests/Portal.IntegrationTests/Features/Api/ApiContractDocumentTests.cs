@@ -28,7 +28,7 @@ public sealed partial class ApiContractDocumentTests
         var operations = document.Paths.SelectMany(p => (p.Value.Operations ?? []).Select(o => $"{o.Key.Method} {p.Key}")).ToList();
         operations.ShouldBe(
         [
-            "GET /api/v1/tenants", "POST /api/v1/tenants", "GET /api/v1/tenants/{id}", "PUT /api/v1/tenants/{id}", "POST /api/v1/tenants/{id}/archive",
+            "GET /api/v1/tenants", "POST /api/v1/tenants", "GET /api/v1/tenants/{id}", "PUT /api/v1/tenants/{id}", "POST /api/v1/tenants/{id}/archive", "POST /api/v1/tenants/import",
             "GET /api/v1/status", "GET /api/v1/status/{tenantId}", "GET /api/v1/status/{tenantId}/history", "POST /api/v1/status/{tenantId}/check",
             "GET /api/v1/audit", "GET /api/v1/audit/export.csv", "POST /api/v1/audit/verify", "GET /api/v1/setup/{tenantId}",
         ], ignoreOrder: true);
