@@ -59,9 +59,20 @@ public sealed class StatusBoardAddressTests(BrowserPortal portal)
         await Assertions.Expect(rows.First).ToContainTextAsync("Address Alpha");
         await Assertions.Expect(page.Locator("#status-search")).ToHaveValueAsync("Address");
 
-        // The export link carries the same filters.
-        (await page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).GetAttributeAsync("href"))
-            .ShouldBe($"/status/export.csv?search=Address&tag={Tag}&status=Failing&rotation=due");
+        // The export writes the same filtered rows: Alpha only.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Export CSV" }).ClickAsync();
+        var link = page.GetByTestId("export-download");
+        await Assertions.Expect(link).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        var path = Path.Combine(BrowserPortal.ArtifactsFolder, "status-address-export.csv");
+        await download.SaveAsAsync(path);
+        var exported = await File.ReadAllTextAsync(path, Xunit.TestContext.Current.CancellationToken);
+        exported.ShouldContain("Address Alpha");
+        foreach (var other in new[] { "Address Bravo", "Address Charlie", "Address Delta" })
+        {
+            exported.ShouldNotContain(other);
+        }
+
         await page.Context.CloseAsync();
     }
 

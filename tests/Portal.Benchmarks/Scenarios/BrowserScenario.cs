@@ -21,7 +21,7 @@ public sealed class BrowserScenario : IScenario
           const buttons = [...document.querySelectorAll('.mud-table-pagination-actions button')];
           const label = forward ? 'Next page' : 'Previous page';
           const button = buttons.find(b => b.getAttribute('aria-label') === label) ?? buttons[forward ? buttons.length - 2 : 1];
-          const firstCell = () => document.querySelector('tbody.mud-table-body tr td')?.textContent;
+          const firstCell = () => document.querySelector('tbody.mud-table-body a[href^="/tenants/"]')?.textContent; // the first row's name (the first cell is the row's checkbox for editors)
           const before = firstCell();
           const start = performance.now();
           await new Promise((resolve, reject) => {
