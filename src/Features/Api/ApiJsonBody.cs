@@ -40,9 +40,7 @@ public static class ApiJsonBody
         ArgumentNullException.ThrowIfNull(request);
         if (!request.HasJsonContentType())
         {
-            return (null, TypedResults.Problem(
-                $"Send the body as JSON with the header Content-Type: application/json (this request said {(string.IsNullOrEmpty(request.ContentType) ? "nothing" : request.ContentType)}). Nothing was saved.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body must be JSON"));
+            return (null, ApiProblems.WrongContentType("the body as JSON", "application/json", request.ContentType, "The body must be JSON"));
         }
 
         try

@@ -70,6 +70,12 @@ public static class ApiProblems
     public static IResult Forbidden(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
 
+    /// <summary>415 saying which Content-Type to send and what the request said (a header, never a body value).</summary>
+    public static IResult WrongContentType(string send, string expected, string? sent, string title) =>
+        TypedResults.Problem(
+            $"Send {send} with the header Content-Type: {expected} (this request said {(string.IsNullOrEmpty(sent) ? "nothing" : sent)}). Nothing was saved.",
+            statusCode: StatusCodes.Status415UnsupportedMediaType, title: title);
+
     public static IResult NotFound(string what) =>
         TypedResults.Problem($"{what} does not exist or is outside your tenant scope.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 

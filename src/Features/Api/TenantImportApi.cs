@@ -33,9 +33,7 @@ public static class TenantImportApi
 
         if (!IsCsv(request.ContentType))
         {
-            return TypedResults.Problem(
-                $"Send the file as the body with the header Content-Type: {CsvContentType} (this request said {(string.IsNullOrEmpty(request.ContentType) ? "nothing" : request.ContentType)}). Nothing was saved.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body must be CSV");
+            return ApiProblems.WrongContentType("the file as the body", CsvContentType, request.ContentType, "The body must be CSV");
         }
 
         var name = string.IsNullOrWhiteSpace(fileName) ? "api upload.csv" : fileName.Trim()[..Math.Min(fileName.Trim().Length, 120)];
