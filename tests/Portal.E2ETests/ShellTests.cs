@@ -64,6 +64,40 @@ public sealed class ShellTests(BrowserPortal portal)
     }
 
     [Fact]
+    public async Task AccountMenu_ArrowKeys_MoveFocusBetweenItemsAndWrap()
+    {
+        var page = await portal.SignedInPageAsync();
+        var button = page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Account menu for") });
+        await button.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var menu = page.GetByRole(AriaRole.Menu);
+        await menu.WaitForAsync();
+        await page.WaitForFunctionAsync("() => document.activeElement?.getAttribute('role') === 'menu'");
+
+        await page.Keyboard.PressAsync("ArrowDown");
+        (await FocusedTextAsync(page)).ShouldBe("Change password");
+        await page.Keyboard.PressAsync("ArrowDown");
+        (await FocusedTextAsync(page)).ShouldBe("Multi-factor authentication");
+        await page.Keyboard.PressAsync("End");
+        (await FocusedTextAsync(page)).ShouldBe("Sign out");
+        await page.Keyboard.PressAsync("ArrowDown"); // wraps to the first item
+        (await FocusedTextAsync(page)).ShouldBe("Change password");
+        await page.Keyboard.PressAsync("ArrowUp"); // and back round to the last
+        (await FocusedTextAsync(page)).ShouldBe("Sign out");
+        await page.Keyboard.PressAsync("Home");
+        (await FocusedTextAsync(page)).ShouldBe("Change password");
+        (await page.EvaluateAsync<double>("() => window.scrollY")).ShouldBe(0); // the keys moved focus, not the page
+
+        await page.Keyboard.PressAsync("Escape");
+        await menu.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        (await page.EvaluateAsync<string>("() => document.activeElement?.getAttribute('aria-label') ?? ''")).ShouldStartWith("Account menu for");
+        await page.Context.CloseAsync();
+
+        static Task<string> FocusedTextAsync(IPage page) =>
+            page.EvaluateAsync<string>("() => (document.activeElement?.textContent ?? '').trim()");
+    }
+
+    [Fact]
     public async Task Navigation_KeyboardOnly_ReachesNavLinksAndSkipLink()
     {
         var page = await portal.SignedInPageAsync();
