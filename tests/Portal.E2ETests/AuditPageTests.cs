@@ -37,6 +37,9 @@ public sealed class AuditPageTests(BrowserPortal portal)
         await drawer.GetByText("Previous hash").WaitForAsync();
         await ShellTests.AssertNoSeriousViolationsAsync(page, "Audit (details open)");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ArtifactsFolder, "audit.png") });
+        await drawer.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await drawer.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await ShellTests.AssertNoSidewaysScrollAsync(page, "Audit (details closed)");
         await page.Context.CloseAsync();
     }
 
@@ -52,6 +55,7 @@ public sealed class AuditPageTests(BrowserPortal portal)
         var result = page.GetByTestId("verification-result");
         await result.WaitForAsync();
         (await result.InnerTextAsync()).ShouldContain("Chain intact");
+        await ShellTests.AssertNoSidewaysScrollAsync(page, "Audit (verified)");
         await page.Context.CloseAsync();
     }
 }

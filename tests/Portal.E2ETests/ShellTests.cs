@@ -23,6 +23,7 @@ public sealed class ShellTests(BrowserPortal portal)
             await page.Locator("h1").First.WaitForAsync();
             (await page.Locator("h1").First.InnerTextAsync()).ShouldNotBeNullOrWhiteSpace();
             await AssertNoSeriousViolationsAsync(page, name);
+            await AssertNoSidewaysScrollAsync(page, name);
         }
 
         await page.Context.CloseAsync();
@@ -151,6 +152,13 @@ public sealed class ShellTests(BrowserPortal portal)
 
     private static Task<bool> IsDarkAsync(IPage page) =>
         page.EvaluateAsync<bool>("() => { const c = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number); return (c[0] + c[1] + c[2]) / 3 < 100; }");
+
+    /// <summary>The page is no wider than the window: nothing (a closed drawer, a long hash) scrolls it sideways.</summary>
+    internal static async Task AssertNoSidewaysScrollAsync(IPage page, string pageName)
+    {
+        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+        widths[0].ShouldBeLessThanOrEqualTo(widths[1], $"{pageName}: the page is {widths[0]} px wide in a {widths[1]} px window");
+    }
 
     internal static async Task AssertNoSeriousViolationsAsync(IPage page, string pageName)
     {
