@@ -57,6 +57,39 @@ public static class StatusBoardMarkup
         return new MarkupString(html.ToString());
     }
 
+    /// <summary>What a summary chip shows: the status icon and "Failing: 3".</summary>
+    public static MarkupString SummaryChipContent(ConnectionStatus status, int count) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{StatusIcons[status]}{Encoder.Encode(StatusRules.Describe(status))}: {count}"));
+
+    /// <summary>
+    /// The stacked bar of counts per status (an SVG image named by the counts, each part titled), or nothing when there
+    /// are no tenants.
+    /// </summary>
+    public static MarkupString SummaryBar(IReadOnlyList<(ConnectionStatus Status, int Count)> summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var total = summary.Sum(s => s.Count);
+        if (total == 0)
+        {
+            return default;
+        }
+
+        var parts = summary.Where(s => s.Count > 0).ToList();
+        var label = "Tenants by status: " + string.Join(", ", parts.Select(s => string.Create(CultureInfo.InvariantCulture, $"{StatusRules.Describe(s.Status)} {s.Count}")));
+        var html = new StringBuilder("<svg width=\"100%\" height=\"14\" viewBox=\"0 0 1000 14\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"")
+            .Append(Encoder.Encode(label)).Append("\" class=\"status-summary-bar\">");
+        double x = 0;
+        foreach (var (status, count) in parts)
+        {
+            var width = 1000.0 * count / total;
+            html.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x:0.##}\" y=\"0\" width=\"{width:0.##}\" height=\"14\" fill=\"{StatusUi.Hex(status)}\"><title>")
+                .Append(Encoder.Encode($"{StatusRules.Describe(status)}: {count.ToString(CultureInfo.InvariantCulture)}")).Append("</title></rect>");
+            x += width;
+        }
+
+        return new MarkupString(html.Append("</svg>").ToString());
+    }
+
     /// <summary>Icon for one status (decorative: the status text always stands next to it).</summary>
     public static MarkupString StatusIcon(ConnectionStatus status) => StatusIcons[status];
 
