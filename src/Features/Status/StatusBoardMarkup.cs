@@ -57,11 +57,48 @@ public static class StatusBoardMarkup
         return new MarkupString(html.ToString());
     }
 
+    /// <summary>What a summary chip shows: the status icon and "Failing: 3".</summary>
+    public static MarkupString SummaryChipContent(ConnectionStatus status, int count) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{StatusIcons[status]}{Encoder.Encode(StatusRules.Describe(status))}: {count}"));
+
+    /// <summary>
+    /// The stacked bar of counts per status (an SVG image named by the counts, each part titled), or nothing when there
+    /// are no tenants.
+    /// </summary>
+    public static MarkupString SummaryBar(IReadOnlyList<(ConnectionStatus Status, int Count)> summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var total = summary.Sum(s => s.Count);
+        if (total == 0)
+        {
+            return default;
+        }
+
+        var parts = summary.Where(s => s.Count > 0).ToList();
+        var label = "Tenants by status: " + string.Join(", ", parts.Select(s => string.Create(CultureInfo.InvariantCulture, $"{StatusRules.Describe(s.Status)} {s.Count}")));
+        var html = new StringBuilder("<svg width=\"100%\" height=\"14\" viewBox=\"0 0 1000 14\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"")
+            .Append(Encoder.Encode(label)).Append("\" class=\"status-summary-bar\">");
+        double x = 0;
+        foreach (var (status, count) in parts)
+        {
+            var width = 1000.0 * count / total;
+            html.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x:0.##}\" y=\"0\" width=\"{width:0.##}\" height=\"14\" fill=\"{StatusUi.Hex(status)}\"><title>")
+                .Append(Encoder.Encode($"{StatusRules.Describe(status)}: {count.ToString(CultureInfo.InvariantCulture)}")).Append("</title></rect>");
+            x += width;
+        }
+
+        return new MarkupString(html.Append("</svg>").ToString());
+    }
+
     /// <summary>Icon for one status (decorative: the status text always stands next to it).</summary>
     public static MarkupString StatusIcon(ConnectionStatus status) => StatusIcons[status];
 
     /// <summary>A small inline SVG icon (no component) for native buttons; decorative, the button carries the label.</summary>
     public static MarkupString Icon(string mudIcon) => new($"<svg class=\"status-icon-svg\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" focusable=\"false\">{mudIcon}</svg>");
+
+    /// <summary>A Material icon in MudIcon's classes, for a native button dressed as a MudButton; decorative.</summary>
+    public static MarkupString ButtonIcon(string mudIcon) =>
+        new($"<svg class=\"mud-icon-root mud-svg-icon mud-icon-size-medium\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">{mudIcon}</svg>");
 
     /// <summary>The CSS class that colours a chip, icon or button like MudBlazor's <see cref="Color"/>.</summary>
     public static string Tone(Color color) => color switch
@@ -76,22 +113,31 @@ public static class StatusBoardMarkup
 
     /// <summary>
     /// Views of a freshly loaded page. A row whose HTML did not change keeps its previous view, so a live reload does not
-    /// leave the open page holding two copies of the same strings (the renderer keeps the last render's tree for diffing).
+    /// leave the open page holding two copies of the same strings (the renderer keeps the last render's tree for diffing);
+    /// otherwise it takes the view other open boards already hold for the same row, if any (<see cref="SharedStatusRows"/>).
     /// </summary>
-    public static IReadOnlyList<StatusBoardRowView> ToViews(IReadOnlyList<StatusBoardRow> rows, DateTime nowUtc, IReadOnlyList<StatusBoardRowView>? previous)
+    public static IReadOnlyList<StatusBoardRowView> ToViews(IReadOnlyList<StatusBoardRow> rows, DateTime nowUtc, IReadOnlyList<StatusBoardRowView>? previous,
+        SharedStatusRows? shared = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var views = new List<StatusBoardRowView>(rows.Count);
         foreach (var row in rows)
         {
-            var cells = Cells(row, nowUtc);
+            var built = new StatusBoardRowView(row.TenantId, $"Select {row.TenantName}", $"Check {row.TenantName} now", new MarkupString(Cells(row, nowUtc)));
             var old = previous?.FirstOrDefault(v => v.TenantId == row.TenantId);
-            views.Add(old is not null && string.Equals(old.Cells.Value, cells, StringComparison.Ordinal) && old.SelectLabel == $"Select {row.TenantName}"
-                ? old
-                : new(row.TenantId, $"Select {row.TenantName}", $"Check {row.TenantName} now", new MarkupString(cells)));
+            views.Add(old is not null && SameView(old, built) ? old : shared?.Share(built) ?? built);
         }
 
         return views;
+    }
+
+    /// <summary>Whether two views show the same row the same way (ordinal: any change in the HTML is a change).</summary>
+    public static bool SameView(StatusBoardRowView a, StatusBoardRowView b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return a.TenantId == b.TenantId && string.Equals(a.SelectLabel, b.SelectLabel, StringComparison.Ordinal)
+            && string.Equals(a.CheckLabel, b.CheckLabel, StringComparison.Ordinal) && string.Equals(a.Cells.Value, b.Cells.Value, StringComparison.Ordinal);
     }
 
     /// <summary>The Tenant, Status, one cell per layer and Reviewed cells of one row, as <c>&lt;td&gt;</c> elements.</summary>

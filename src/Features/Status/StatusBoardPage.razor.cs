@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using Portal.Features.Regions;
 using Portal.Features.Tenants;
@@ -28,6 +29,10 @@ public partial class StatusBoardPage
     private static readonly MarkupString PreviousIcon = StatusBoardMarkup.Icon(Icons.Material.Filled.NavigateBefore);
     private static readonly MarkupString NextIcon = StatusBoardMarkup.Icon(Icons.Material.Filled.NavigateNext);
     private static readonly MarkupString LastIcon = StatusBoardMarkup.Icon(Icons.Material.Filled.LastPage);
+    private static readonly MarkupString RefreshButtonIcon = StatusBoardMarkup.ButtonIcon(Icons.Material.Filled.Refresh);
+    private static readonly MarkupString CheckSelectedIcon = StatusBoardMarkup.ButtonIcon(Icons.Material.Filled.PlaylistAddCheck);
+    private static readonly MarkupString ExportIcon = StatusBoardMarkup.ButtonIcon(Icons.Material.Filled.Download);
+    private static readonly MarkupString NotificationsIcon = StatusBoardMarkup.ButtonIcon(Icons.Material.Filled.NotificationsActive);
 
     private MarkupString _regionOptions;
     private MarkupString _tagOptions;
@@ -51,6 +56,8 @@ public partial class StatusBoardPage
     private IReadOnlyList<string> _tags = [];
     private bool _canCheck;
     private bool _checking;
+    private bool _exporting;
+    private bool _isAdmin;
     private bool _disposed;
     private CancellationTokenSource? _searchDebounce;
 
@@ -67,6 +74,9 @@ public partial class StatusBoardPage
     private RegionService RegionService { get; set; } = default!;
 
     [Inject]
+    private SharedStatusRows SharedRows { get; set; } = default!;
+
+    [Inject]
     private TimeProvider Clock { get; set; } = default!;
 
     [Inject]
@@ -74,6 +84,9 @@ public partial class StatusBoardPage
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     // The filters in the address bar, as text: a bad value (?region=abc, ?status=Nope) is ignored, never a crash.
     [SupplyParameterFromQuery(Name = "search")]
@@ -111,6 +124,7 @@ public partial class StatusBoardPage
     protected override async Task OnInitializedAsync()
     {
         (_canCheck, _) = await Status.CapabilitiesAsync();
+        _isAdmin = (await AuthenticationState).User.IsInRole(Roles.AdminOnly); // only shows the link: the notifications page checks for itself
         var regions = await RegionService.ListAsync();
         _regionIds = regions.Select(r => r.Id).ToList();
         _regionOptions = StatusBoardMarkup.Options("All regions", regions.Select(r => (r.Id.ToString(CultureInfo.InvariantCulture), $"{r.Product}: {r.Label}")));
@@ -181,7 +195,7 @@ public partial class StatusBoardPage
         }
 
         var now = Clock.GetUtcNow().UtcDateTime;
-        _rows = StatusBoardMarkup.ToViews(result.Rows, now, _rows);
+        _rows = StatusBoardMarkup.ToViews(result.Rows, now, _rows, SharedRows);
         _total = result.TotalCount;
         _summary = result.Summary;
     }

@@ -22,6 +22,7 @@ public static class StatusFeature
         services.AddSingleton<StatusSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusSweeper>());
         services.AddScoped<StatusService>();
+        services.AddSingleton<SharedStatusRows>();
 
         services.AddSingleton<NotificationOutbox>();
         services.TryAddSingleton<IRetryJitter, RandomRetryJitter>();

@@ -86,6 +86,34 @@ public sealed class StatusBoardMarkupTests
     }
 
     [Fact]
+    public void ToViews_OpenBoardsShareOneViewOfTheSameRow_ButNeverOneThatDiffers()
+    {
+        var shared = new SharedStatusRows();
+        var firstBoard = StatusBoardMarkup.ToViews([Row()], Now, previous: null, shared);
+
+        var secondBoard = StatusBoardMarkup.ToViews([Row()], Now, previous: null, shared);
+        var laterBoard = StatusBoardMarkup.ToViews([Row()], Now.AddHours(1), previous: null, shared); // "since 4 h ago" now
+
+        secondBoard[0].ShouldBeSameAs(firstBoard[0]);
+        laterBoard[0].ShouldNotBeSameAs(firstBoard[0]);
+        laterBoard[0].Cells.Value.ShouldBe(StatusBoardMarkup.Cells(Row(), Now.AddHours(1)));
+        StatusBoardMarkup.ToViews([Row(name: "Renamed")], Now, previous: null, shared)[0].SelectLabel.ShouldBe("Select Renamed");
+    }
+
+    [Fact]
+    public void SummaryBar_OnePartPerCountedStatus_NamedByTheCounts_AndNothingWithoutTenants()
+    {
+        var bar = StatusBoardMarkup.SummaryBar([(ConnectionStatus.Failing, 1), (ConnectionStatus.Degraded, 0), (ConnectionStatus.Connected, 3)]).Value;
+
+        bar.ShouldContain("role=\"img\" aria-label=\"Tenants by status: Failing 1, Connected 3\"");
+        bar.ShouldContain("<rect x=\"0\" y=\"0\" width=\"250\" height=\"14\" fill=\"#c62828\"><title>Failing: 1</title></rect>");
+        bar.ShouldContain("<rect x=\"250\" y=\"0\" width=\"750\"");
+        bar.ShouldNotContain("Degraded");
+        StatusBoardMarkup.SummaryBar([(ConnectionStatus.Connected, 0)]).Value.ShouldBeNull();
+        StatusBoardMarkup.SummaryChipContent(ConnectionStatus.Failing, 2).Value.ShouldEndWith("Failing: 2");
+    }
+
+    [Fact]
     public void IconSprite_HasASymbolForEveryStatusAndSeverity()
     {
         var sprite = StatusBoardMarkup.IconSprite.Value;
