@@ -12,8 +12,8 @@ using Portal.IntegrationTests.Infrastructure;
 namespace Portal.E2ETests;
 
 /// <summary>
-/// A portal with a seeded audit trail whose export can be held at its start (the "audit.exported" entry it writes first
-/// waits for the test), so Cancel is pressed while the export is certainly running.
+/// A portal with a seeded audit trail whose export can be held before it finishes (the "audit.exported" entry it writes
+/// once the rows are out waits for the test), so Cancel is pressed while the export is certainly running.
 /// </summary>
 public sealed class LongWorkPortal : PortalAppFactory, IAsyncLifetime
 {
@@ -42,7 +42,7 @@ public sealed class LongWorkPortal : PortalAppFactory, IAsyncLifetime
             Xunit.TestContext.Current.CancellationToken);
     }
 
-    /// <summary>While closed, an export waits at its first step (until released or cancelled).</summary>
+    /// <summary>While closed, an export waits at its last step (until released or cancelled).</summary>
     public sealed class ExportGate
     {
         private volatile TaskCompletionSource? _closed;
