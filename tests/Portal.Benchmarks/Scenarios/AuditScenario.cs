@@ -79,13 +79,15 @@ public sealed class AuditScenario : IScenario
             var tenth = await MeasureExportAsync(query, tenthFilter, cancellationToken);
             RequireRows("CSV export of the newest tenth", tenth.Rows, tenthRows, tenthRows + 10); // + the bench's own audit entries since
             results.Add(new("Audit CSV export: all rows", n, [all.Ms], all.HeapGrowthMb,
-                string.Create(CultureInfo.InvariantCulture, $"{all.Rows:N0} rows; peak managed heap +{all.HeapGrowthMb:0.0} MB (newest tenth, {tenth.Rows:N0} rows: +{tenth.HeapGrowthMb:0.0} MB in {tenth.Ms / 1000:0.0} s); {all.AllocatedPerRow:0} B allocated per row")));
+                string.Create(CultureInfo.InvariantCulture, $"{all.Rows:N0} rows; peak managed heap +{all.HeapGrowthMb:0.0} MB, live after collections +{all.LiveGrowthMb:0.0} MB over {all.Collections} gen0 GCs (newest tenth, {tenth.Rows:N0} rows: +{tenth.HeapGrowthMb:0.0} MB, live +{tenth.LiveGrowthMb:0.0} MB over {tenth.Collections} GCs, in {tenth.Ms / 1000:0.0} s); {all.AllocatedPerRow:0} B allocated per row")));
             settings.Report("audit-export-rows", all.Rows, "0");
             settings.Report("audit-export-s", all.Ms / 1000, "0.00");
             settings.Report("audit-export-heap-growth-mb", all.HeapGrowthMb, "0.0");
             settings.Report("audit-export-tenth-rows", tenth.Rows, "0");
             settings.Report("audit-export-tenth-s", tenth.Ms / 1000, "0.00");
             settings.Report("audit-export-tenth-heap-growth-mb", tenth.HeapGrowthMb, "0.0");
+            settings.Report("audit-export-live-heap-growth-mb", all.LiveGrowthMb, "0.0");
+            settings.Report("audit-export-tenth-live-heap-growth-mb", tenth.LiveGrowthMb, "0.0");
             settings.Report("audit-export-allocated-bytes-per-row", all.AllocatedPerRow, "0");
 
             var verifyWatch = Stopwatch.StartNew();
@@ -137,10 +139,10 @@ public sealed class AuditScenario : IScenario
     /// <summary>
     /// One CSV export through the product's <see cref="AuditQueryService.ExportCsvAsync(AuditFilter, Stream, CancellationToken)"/>
     /// into a stream that keeps nothing and counts the lines: its time, the data rows written, the peak managed heap above
-    /// the level before it (sampled every 20 ms and at the end, without forcing collections meanwhile) and the bytes
-    /// allocated per exported row.
+    /// the level before it (sampled every 20 ms and at the end, without forcing collections meanwhile), the bytes
+    /// allocated per exported row, and the peak of what survived the collections that ran meanwhile (and how many ran).
     /// </summary>
-    private static async Task<(double Ms, long Rows, double HeapGrowthMb, double AllocatedPerRow)> MeasureExportAsync(
+    private static async Task<(double Ms, long Rows, double HeapGrowthMb, double AllocatedPerRow, double LiveGrowthMb, int Collections)> MeasureExportAsync(
         AuditQueryService query, AuditFilter filter, CancellationToken cancellationToken)
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
@@ -148,18 +150,45 @@ public sealed class AuditScenario : IScenario
         var heapBefore = GC.GetTotalMemory(forceFullCollection: false);
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var peak = heapBefore;
+        var liveBefore = LiveAfterLastCollection();
+        var livePeak = liveBefore;
+        var collectionsBefore = GC.CollectionCount(0);
         var output = new LineCountingStream();
         var watch = Stopwatch.StartNew();
-        using (new Timer(_ => InterlockedMax(ref peak, GC.GetTotalMemory(forceFullCollection: false)), null, 0, 20))
+        using (new Timer(_ =>
+               {
+                   InterlockedMax(ref peak, GC.GetTotalMemory(forceFullCollection: false));
+                   InterlockedMax(ref livePeak, LiveAfterLastCollection());
+               }, null, 0, 20))
         {
             await query.ExportCsvAsync(filter, output, cancellationToken);
         }
 
         var ms = watch.Elapsed.TotalMilliseconds;
         InterlockedMax(ref peak, GC.GetTotalMemory(forceFullCollection: false));
+        InterlockedMax(ref livePeak, LiveAfterLastCollection());
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var rows = output.Lines - 1; // less the header; the seeded values hold no line breaks
-        return (ms, rows, (Interlocked.Read(ref peak) - heapBefore) / 1024.0 / 1024.0, allocated / (double)Math.Max(rows, 1));
+        return (ms, rows, Mb(Interlocked.Read(ref peak) - heapBefore), allocated / (double)Math.Max(rows, 1),
+            Mb(Interlocked.Read(ref livePeak) - liveBefore), GC.CollectionCount(0) - collectionsBefore);
+    }
+
+    private static double Mb(long bytes) => bytes / 1024.0 / 1024.0;
+
+    /// <summary>
+    /// What survived the newest collection (its generations' sizes less their fragmentation): unlike the heap size, which
+    /// also holds garbage not yet collected (up to the gen0 budget), this grows only with what the export keeps.
+    /// </summary>
+    private static long LiveAfterLastCollection()
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        long live = 0;
+        foreach (var generation in info.GenerationInfo)
+        {
+            live += generation.SizeAfterBytes - generation.FragmentationAfterBytes;
+        }
+
+        return live;
     }
 
     private static async Task RequirePageAsync(AuditQueryService query, string what, AuditFilter filter, long? olderThanId, int expectedRows, CancellationToken cancellationToken)
