@@ -15,6 +15,9 @@ public sealed class AnchorApp<TEntryPoint> : WebApplicationFactory<TEntryPoint>
 {
     private readonly int _port;
 
+    /// <summary>Its key ring: a temp folder of its own, deleted with the app (not the user profile's default ring).</summary>
+    private readonly DirectoryInfo _keys = Directory.CreateTempSubdirectory("portal-bench-anchor-keys-");
+
     /// <summary>Starts the anchor on Kestrel on a free loopback port.</summary>
     public AnchorApp()
     {
@@ -33,6 +36,17 @@ public sealed class AnchorApp<TEntryPoint> : WebApplicationFactory<TEntryPoint>
         builder.UseSetting("urls", BaseAddress.ToString());
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Its key ring in a temp folder, not the user profile's default one (the circuit does not depend on where keys live).
-        builder.ConfigureServices(services => services.AddDataProtection().PersistKeysToFileSystem(Directory.CreateTempSubdirectory("portal-bench-anchor-keys-")));
+        builder.ConfigureServices(services => services.AddDataProtection().PersistKeysToFileSystem(_keys));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        _keys.Refresh();
+        if (_keys.Exists)
+        {
+            _keys.Delete(recursive: true);
+        }
     }
 }

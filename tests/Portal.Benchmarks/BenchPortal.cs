@@ -78,14 +78,17 @@ public sealed class BenchPortal(string folder, string? postgresAdmin = null, int
         }
     }
 
-    /// <summary>A DI scope acting as a signed-in user, as a Blazor circuit would.</summary>
+    /// <summary>
+    /// A DI scope acting as a signed-in user, as a Blazor circuit would. With a user id, as every real sign-in has: the
+    /// tenant scope is keyed by it, and a user without one sees no tenant at all (an Auditor would read only their own entries).
+    /// </summary>
     public AsyncServiceScope ScopeFor(string userName, params string[] roles) => ScopeFor(Services, userName, roles);
 
     /// <summary>The same for another portal factory's services.</summary>
     public static AsyncServiceScope ScopeFor(IServiceProvider services, string userName, params string[] roles)
     {
         var scope = services.CreateAsyncScope();
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, userName), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "Bench");
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, userName), new Claim(ClaimTypes.NameIdentifier, "bench-id-" + userName), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "Bench");
         ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
             .SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(identity))));
         return scope;

@@ -41,12 +41,13 @@ public interface IScenario
 /// <c>--provider postgres</c>: an Npgsql connection string to an admin database on the server; every portal then gets its
 /// own fresh database there (see <see cref="BenchPortal"/>). Null: SQLite files in <paramref name="WorkFolder"/>.
 /// </param>
-public sealed record BenchmarkSettings(bool Quick, string WorkFolder, string? PostgresAdmin = null)
+/// <param name="AuditRowsOverride"><c>--audit-rows N</c>: the audit table's size instead of the default (a middle size to check the figures).</param>
+public sealed record BenchmarkSettings(bool Quick, string WorkFolder, string? PostgresAdmin = null, int? AuditRowsOverride = null)
 {
     public bool OnPostgres => PostgresAdmin is not null;
 
     /// <summary>Rows in the big audit table: 10,000,000 for the real run (issue 18 §4), small for the smoke run in the test suite.</summary>
-    public int AuditRows => Quick ? 20_000 : 10_000_000;
+    public int AuditRows => AuditRowsOverride ?? (Quick ? 20_000 : 10_000_000);
 
     public int Repetitions => Quick ? 3 : 20;
 

@@ -3,7 +3,7 @@ using Portal.Benchmarks.Scenarios;
 namespace Portal.Benchmarks;
 
 /// <summary>
-/// Usage: Portal.Benchmarks [--quick] [--scenario NAME] [--out results.md] [--provider sqlite|postgres] [--postgres "CONNECTION STRING"]
+/// Usage: Portal.Benchmarks [--quick] [--scenario NAME] [--out results.md] [--provider sqlite|postgres] [--postgres "CONNECTION STRING"] [--audit-rows N]
 /// </summary>
 /// <remarks>
 /// <c>--provider postgres</c> runs the portal on PostgreSQL: <c>--postgres</c> (or the environment variable
@@ -20,6 +20,18 @@ public static class BenchmarkProgram
         var only = ArgValue(args, "--scenario");
         var output = ArgValue(args, "--out");
         var provider = ArgValue(args, "--provider") ?? "sqlite";
+        int? auditRows = null;
+        if (ArgValue(args, "--audit-rows") is { } auditRowsText)
+        {
+            if (!int.TryParse(auditRowsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) || parsed < 1000)
+            {
+                Console.Error.WriteLine($"--audit-rows '{auditRowsText}' is not a whole number of at least 1000 (e.g. --audit-rows 1000000).");
+                return 2;
+            }
+
+            auditRows = parsed;
+        }
+
         string? postgres = null;
         if (provider.Equals("postgres", StringComparison.OrdinalIgnoreCase) || provider.Equals("postgresql", StringComparison.OrdinalIgnoreCase))
         {
@@ -66,7 +78,7 @@ public static class BenchmarkProgram
                 }
 
                 Console.WriteLine($"==> {scenario.Name}");
-                var settings = new BenchmarkSettings(quick, Path.Combine(work, scenario.Name), postgres);
+                var settings = new BenchmarkSettings(quick, Path.Combine(work, scenario.Name), postgres, auditRows);
                 var rows = await scenario.RunAsync(settings, CancellationToken.None);
                 results.AddRange(rows);
                 Console.WriteLine(ResultTable.ToMarkdown(rows, quick, database));

@@ -50,7 +50,10 @@ public sealed class AuditQueryService(
         return await (await ApplyAsync(db, scoped, cancellationToken)).FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
     }
 
-    /// <summary>Streams the filtered entries as CSV, row by row (constant memory), and audits the export itself.</summary>
+    /// <summary>
+    /// Streams the filtered entries as CSV, row by row (constant memory), and audits the export itself once every row is
+    /// written, with the number of rows (as the status board's export does): a cancelled export leaves no entry.
+    /// </summary>
     public Task ExportCsvAsync(AuditFilter filter, Stream output, CancellationToken cancellationToken = default) =>
         ExportCsvAsync(filter, output, progress: null, cancellationToken);
 
@@ -58,7 +61,6 @@ public sealed class AuditQueryService(
     public async Task ExportCsvAsync(AuditFilter filter, Stream output, IProgress<Components.Shared.LongWork.WorkProgress>? progress, CancellationToken cancellationToken = default)
     {
         var scoped = await ScopeAsync(filter, cancellationToken);
-        await audit.WriteAsync(new AuditEvent(AuditActions.AuditExported, AuditOutcome.Success, filter.TenantId, Describe(scoped)), cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         long? total = progress is null ? null : await (await ApplyAsync(db, scoped, cancellationToken)).LongCountAsync(cancellationToken);
         progress?.Report(new(0, total));
@@ -102,6 +104,9 @@ public sealed class AuditQueryService(
 
         await csv.FlushAsync(cancellationToken);
         progress?.Report(new(rows, rows));
+        var details = Describe(scoped);
+        details["rows"] = rows.ToString(CultureInfo.InvariantCulture);
+        await audit.WriteAsync(new AuditEvent(AuditActions.AuditExported, AuditOutcome.Success, filter.TenantId, details), cancellationToken);
     }
 
     /// <summary>Walks the whole chain (Auditor and Admin only) and reports the first broken link.</summary>

@@ -63,34 +63,9 @@ public sealed class StatusService(
         return query.ReviewOverdue ? tenants.WhereReviewOverdue(db, now, options.Value.AttestationOverdueDays) : tenants;
     }
 
-    private sealed class Joined
-    {
-        public required Tenant Tenant { get; init; }
-
-        public TenantStatusSnapshot? Snapshot { get; init; }
-
-        public ConnectionStatus Status { get; init; }
-    }
-
-    /// <summary>
-    /// Tenants with their stored status. Never swept, or "Connected" on evidence older than two intervals (the sweeper
-    /// stopped or is behind), reads as "not checked recently": no fresh check means we do not know.
-    /// </summary>
-    private IQueryable<Joined> Join(PortalDbContext db, IQueryable<Tenant> tenants)
-    {
-        var staleBefore = clock.GetUtcNow().UtcDateTime - 2 * options.Value.Interval;
-        return from t in tenants
-               join s in db.Set<TenantStatusSnapshot>() on t.Id equals s.TenantId into g
-               from s in g.DefaultIfEmpty()
-               select new Joined
-               {
-                   Tenant = t,
-                   Snapshot = s,
-                   Status = s == null ? ConnectionStatus.Stale
-                       : s.Status == ConnectionStatus.Connected && (s.LastCheckedUtc == null || s.LastCheckedUtc < staleBefore) ? ConnectionStatus.Stale
-                       : s.Status,
-               };
-    }
+    /// <summary>Tenants with their stored status, by the board's rule (see <see cref="StatusQueries.WithBoardStatus"/>).</summary>
+    private IQueryable<TenantWithStatus> Join(PortalDbContext db, IQueryable<Tenant> tenants) =>
+        tenants.WithBoardStatus(db, clock.GetUtcNow().UtcDateTime, options.Value.Interval);
 
     public async Task<StatusBoardResult> QueryBoardAsync(StatusBoardQuery query, CancellationToken ct = default)
     {

@@ -10,7 +10,7 @@ namespace Portal.Features.Telemetry;
 
 /// <summary>
 /// <c>portal_tenants{status}</c>: tenants that are not archived, by connection status as the status board counts them
-/// (never checked, or "Connected" on evidence older than two intervals, reads as Stale). One grouped query, reused for
+/// (the board's own rule, <see cref="StatusQueries.WithBoardStatus"/>). One grouped query, reused for
 /// <see cref="MetricsOptions.TenantCountCacheSeconds"/>, so frequent scrapes do not load the database.
 /// </summary>
 public sealed class TenantStatusGauge
@@ -74,15 +74,9 @@ public sealed class TenantStatusGauge
 
     private Dictionary<ConnectionStatus, int> Query(DateTime now)
     {
-        var staleBefore = now - 2 * _status.Value.Interval;
         using var db = _dbFactory.CreateDbContext();
-        return (from t in db.Set<Tenant>().AsNoTracking().Where(t => !t.IsArchived)
-                join s in db.Set<TenantStatusSnapshot>() on t.Id equals s.TenantId into g
-                from s in g.DefaultIfEmpty()
-                select s == null ? ConnectionStatus.Stale
-                    : s.Status == ConnectionStatus.Connected && (s.LastCheckedUtc == null || s.LastCheckedUtc < staleBefore) ? ConnectionStatus.Stale
-                    : s.Status)
-            .GroupBy(status => status).Select(g => new { g.Key, Count = g.Count() })
+        return db.Set<Tenant>().AsNoTracking().Where(t => !t.IsArchived).WithBoardStatus(db, now, _status.Value.Interval)
+            .GroupBy(j => j.Status).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionary(x => x.Key, x => x.Count);
     }
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Portal.Data;
 using Portal.Features.Audit;
@@ -29,7 +31,7 @@ public sealed class AuditScenario : IScenario
         var rows = settings.AuditRows;
         var seedWatch = Stopwatch.StartNew();
         var start = new DateTime(2025, 12, 1, 0, 0, 0, DateTimeKind.Utc);
-        await SeedAsync(portal, rows, start, cancellationToken);
+        var firstSeededId = await SeedAsync(portal, rows, start, cancellationToken);
         var seedSeconds = seedWatch.Elapsed.TotalSeconds;
         var results = new List<BenchmarkResult>();
         var n = rows.ToString("N0", CultureInfo.InvariantCulture);
@@ -37,32 +39,60 @@ public sealed class AuditScenario : IScenario
         await using (var scope = portal.ScopeFor("bench-auditor", Roles.Auditor))
         {
             var query = scope.ServiceProvider.GetRequiredService<AuditQueryService>();
+            var pageSize = scope.ServiceProvider.GetRequiredService<IOptions<AuditOptions>>().Value.PageSize;
             var reps = settings.Repetitions;
-            await query.QueryAsync(AuditFilter.None, cancellationToken: cancellationToken); // warm-up
-            results.Add(new("Audit query: first page", n, await Measure.RepeatAsync(reps, () => query.QueryAsync(AuditFilter.None, cancellationToken: cancellationToken)), null,
-                $"seeded in {seedSeconds:0.0} s"));
-            var deepCursor = (long)(rows - (rows * 0.9)); // after 90 % of the rows, newest first
-            var deep = new BenchmarkResult("Audit query: deep page (after 90 %)", n, await Measure.RepeatAsync(reps, () => query.QueryAsync(AuditFilter.None, olderThanId: deepCursor, cancellationToken: cancellationToken)), null, "keyset, no OFFSET");
+
+            // Every measurement checks what it read: a query that matches nothing is fast and proves nothing.
+            Task PageAsync(string what, AuditFilter filter, long? olderThanId, int expectedRows) => RequirePageAsync(query, what, filter, olderThanId, expectedRows, cancellationToken);
+            await PageAsync("first page (warm-up)", AuditFilter.None, null, pageSize);
+            results.Add(new("Audit query: first page", n, await Measure.RepeatAsync(reps, () => PageAsync("first page", AuditFilter.None, null, pageSize)), null,
+                $"seeded in {seedSeconds:0.0} s; {pageSize} rows on page"));
+            var deepCursor = firstSeededId + (long)(rows * 0.1); // after 90 % of the rows, newest first
+            var deep = new BenchmarkResult("Audit query: deep page (after 90 %)", n, await Measure.RepeatAsync(reps, () => PageAsync("deep page", AuditFilter.None, deepCursor, pageSize)), null,
+                $"keyset, no OFFSET; {pageSize} rows on page");
             results.Add(deep);
             settings.Report("audit-deep-p95-ms", deep.P95, "0.000");
             settings.Report("audit-rows", rows, "0");
             settings.Report("audit-seed-s", seedSeconds, "0.0");
-            var filter = new AuditFilter { TenantId = "tenant-0042", FromUtc = start.AddMonths(6), ToUtc = start.AddMonths(7) };
-            var filtered = await query.QueryAsync(filter, cancellationToken: cancellationToken);
-            results.Add(new("Audit query: one tenant, one month", n, await Measure.RepeatAsync(reps, () => query.QueryAsync(filter, cancellationToken: cancellationToken)), null, $"{filtered.Entries.Count} rows on page"));
+
+            var tenantMonth = new AuditFilter { TenantId = TenantKey(42), FromUtc = start.AddMonths(6), ToUtc = start.AddMonths(7) };
+            var tenantMonthRows = SeededRowsMatching(rows, start, i => TenantOf(i) == 42 && SeededTimestamp(start, rows, i) >= tenantMonth.FromUtc && SeededTimestamp(start, rows, i) < tenantMonth.ToUtc);
+            var tenantMonthPage = Math.Min(pageSize, tenantMonthRows);
+            RequireRows("one tenant, one month: seeded rows matching", tenantMonthRows, 1);
+            results.Add(new("Audit query: one tenant, one month", n, await Measure.RepeatAsync(reps, () => PageAsync("one tenant, one month", tenantMonth, null, tenantMonthPage)), null,
+                string.Create(CultureInfo.InvariantCulture, $"{tenantMonthPage} rows on page ({tenantMonthRows:N0} match)")));
+            settings.Report("audit-tenant-month-page-rows", tenantMonthPage, "0");
 
             // Export memory must stay flat: the peak managed heap above its level before the export, for all rows and for the
-            // newest tenth (the same query shape with a time filter). Allocation per row is reported alongside.
-            var (exportMs, heapGrowthMb, allocatedPerRow) = await MeasureExportAsync(query, AuditFilter.None, rows, cancellationToken);
+            // newest tenth (the same query shape with a time filter). Allocation per row is reported alongside. Both through
+            // the product's export (the endpoint's and the page's ExportCsvAsync), with every written line counted.
+            long allRows;
+            await using (var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(cancellationToken))
+            {
+                allRows = await db.Set<AuditEntry>().LongCountAsync(cancellationToken);
+            }
+
+            var all = await MeasureExportAsync(query, AuditFilter.None, cancellationToken);
+            RequireRows("CSV export of all rows", all.Rows, allRows, allRows);
             var tenthFilter = new AuditFilter { FromUtc = start.AddDays(365 * 0.9) };
-            var (tenthMs, tenthGrowthMb, _) = await MeasureExportAsync(query, tenthFilter, rows / 10, cancellationToken);
-            results.Add(new("Audit CSV export: all rows", n, [exportMs], heapGrowthMb,
-                string.Create(CultureInfo.InvariantCulture, $"peak managed heap +{heapGrowthMb:0.0} MB (newest tenth: +{tenthGrowthMb:0.0} MB in {tenthMs / 1000:0.0} s); {allocatedPerRow:0} B allocated per row")));
-            settings.Report("audit-export-heap-growth-mb", heapGrowthMb, "0.0");
-            settings.Report("audit-export-tenth-heap-growth-mb", tenthGrowthMb, "0.0");
+            var tenthRows = SeededRowsMatching(rows, start, i => SeededTimestamp(start, rows, i) >= tenthFilter.FromUtc);
+            var tenth = await MeasureExportAsync(query, tenthFilter, cancellationToken);
+            RequireRows("CSV export of the newest tenth", tenth.Rows, tenthRows, tenthRows + 10); // + the bench's own audit entries since
+            results.Add(new("Audit CSV export: all rows", n, [all.Ms], all.HeapGrowthMb,
+                string.Create(CultureInfo.InvariantCulture, $"{all.Rows:N0} rows; peak managed heap +{all.HeapGrowthMb:0.0} MB, live after collections +{all.LiveGrowthMb:0.0} MB over {all.Collections} gen0 GCs (newest tenth, {tenth.Rows:N0} rows: +{tenth.HeapGrowthMb:0.0} MB, live +{tenth.LiveGrowthMb:0.0} MB over {tenth.Collections} GCs, in {tenth.Ms / 1000:0.0} s); {all.AllocatedPerRow:0} B allocated per row")));
+            settings.Report("audit-export-rows", all.Rows, "0");
+            settings.Report("audit-export-s", all.Ms / 1000, "0.00");
+            settings.Report("audit-export-heap-growth-mb", all.HeapGrowthMb, "0.0");
+            settings.Report("audit-export-tenth-rows", tenth.Rows, "0");
+            settings.Report("audit-export-tenth-s", tenth.Ms / 1000, "0.00");
+            settings.Report("audit-export-tenth-heap-growth-mb", tenth.HeapGrowthMb, "0.0");
+            settings.Report("audit-export-live-heap-growth-mb", all.LiveGrowthMb, "0.0");
+            settings.Report("audit-export-tenth-live-heap-growth-mb", tenth.LiveGrowthMb, "0.0");
+            settings.Report("audit-export-allocated-bytes-per-row", all.AllocatedPerRow, "0");
 
             var verifyWatch = Stopwatch.StartNew();
             var verification = await query.VerifyChainAsync(cancellationToken);
+            RequireRows("chain verification", verification.EntriesChecked, allRows);
             results.Add(new("Audit verify: whole chain", n, [verifyWatch.Elapsed.TotalMilliseconds], null, verification.IsIntact ? $"intact, {verification.EntriesChecked:N0} entries" : $"BROKEN at {verification.FirstBrokenId}"));
         }
 
@@ -107,26 +137,133 @@ public sealed class AuditScenario : IScenario
     }
 
     /// <summary>
-    /// One CSV export to a null stream: its time, the peak managed heap above the level before it (sampled every 20 ms and
-    /// at the end, without forcing collections meanwhile) and the bytes allocated per exported row.
+    /// One CSV export through the product's <see cref="AuditQueryService.ExportCsvAsync(AuditFilter, Stream, CancellationToken)"/>
+    /// into a stream that keeps nothing and counts the lines: its time, the data rows written, the peak managed heap above
+    /// the level before it (sampled every 20 ms and at the end, without forcing collections meanwhile), the bytes
+    /// allocated per exported row, and the peak of what survived the collections that ran meanwhile (and how many ran).
     /// </summary>
-    private static async Task<(double Ms, double HeapGrowthMb, double AllocatedPerRow)> MeasureExportAsync(
-        AuditQueryService query, AuditFilter filter, int expectedRows, CancellationToken cancellationToken)
+    private static async Task<(double Ms, long Rows, double HeapGrowthMb, double AllocatedPerRow, double LiveGrowthMb, int Collections)> MeasureExportAsync(
+        AuditQueryService query, AuditFilter filter, CancellationToken cancellationToken)
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         var heapBefore = GC.GetTotalMemory(forceFullCollection: false);
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var peak = heapBefore;
+        var liveBefore = LiveAfterLastCollection();
+        var livePeak = liveBefore;
+        var collectionsBefore = GC.CollectionCount(0);
+        var output = new LineCountingStream();
         var watch = Stopwatch.StartNew();
-        using (new Timer(_ => InterlockedMax(ref peak, GC.GetTotalMemory(forceFullCollection: false)), null, 0, 20))
+        using (new Timer(_ =>
+               {
+                   InterlockedMax(ref peak, GC.GetTotalMemory(forceFullCollection: false));
+                   InterlockedMax(ref livePeak, LiveAfterLastCollection());
+               }, null, 0, 20))
         {
-            await query.ExportCsvAsync(filter, Stream.Null, cancellationToken);
+            await query.ExportCsvAsync(filter, output, cancellationToken);
         }
 
         var ms = watch.Elapsed.TotalMilliseconds;
+        InterlockedMax(ref peak, GC.GetTotalMemory(forceFullCollection: false));
+        InterlockedMax(ref livePeak, LiveAfterLastCollection());
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        return (ms, (Interlocked.Read(ref peak) - heapBefore) / 1024.0 / 1024.0, allocated / (double)Math.Max(expectedRows, 1));
+        var rows = output.Lines - 1; // less the header; the seeded values hold no line breaks
+        return (ms, rows, Mb(Interlocked.Read(ref peak) - heapBefore), allocated / (double)Math.Max(rows, 1),
+            Mb(Interlocked.Read(ref livePeak) - liveBefore), GC.CollectionCount(0) - collectionsBefore);
+    }
+
+    private static double Mb(long bytes) => bytes / 1024.0 / 1024.0;
+
+    /// <summary>
+    /// What survived the newest collection (its generations' sizes less their fragmentation): unlike the heap size, which
+    /// also holds garbage not yet collected (up to the gen0 budget), this grows only with what the export keeps.
+    /// </summary>
+    private static long LiveAfterLastCollection()
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        long live = 0;
+        foreach (var generation in info.GenerationInfo)
+        {
+            live += generation.SizeAfterBytes - generation.FragmentationAfterBytes;
+        }
+
+        return live;
+    }
+
+    private static async Task RequirePageAsync(AuditQueryService query, string what, AuditFilter filter, long? olderThanId, int expectedRows, CancellationToken cancellationToken)
+    {
+        var page = await query.QueryAsync(filter, olderThanId, cancellationToken: cancellationToken);
+        RequireRows(what, page.Entries.Count, expectedRows, expectedRows);
+    }
+
+    /// <summary>Throws unless a measurement read at least <paramref name="expected"/> rows (and no more than <paramref name="atMost"/>), and never none.</summary>
+    private static void RequireRows(string what, long actual, long expected, long atMost = long.MaxValue)
+    {
+        if (actual <= 0 || actual < expected || actual > atMost)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"Audit benchmark, {what}: {actual:N0} rows where {(atMost == expected ? $"{expected:N0}" : atMost == long.MaxValue ? $"at least {expected:N0}" : $"{expected:N0} to {atMost:N0}")} were expected; it would measure nothing (or the wrong thing)."));
+        }
+    }
+
+    /// <summary>The seeded rows (1..<paramref name="rows"/>) a filter should match, counted from the seed's own formulas.</summary>
+    private static int SeededRowsMatching(int rows, DateTime start, Func<int, bool> matches)
+    {
+        var count = 0;
+        for (var i = 1; i <= rows; i++)
+        {
+            if (matches(i))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Discards what is written and counts line feeds: the export's real output, measured without keeping it.</summary>
+    private sealed class LineCountingStream : Stream
+    {
+        public long Lines { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Lines += buffer.Count((byte)'\n');
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer.AsSpan(offset, count));
+            return Task.CompletedTask;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     private static void InterlockedMax(ref long target, long value)
@@ -149,13 +286,13 @@ public sealed class AuditScenario : IScenario
     /// SQLite and, protected by Data Protection, in "AuditChainKeys" on PostgreSQL). SQLite: one transaction, prepared
     /// 100-row INSERTs, secondary indexes built once at the end; PostgreSQL: one binary COPY, streamed as the hashes are computed.
     /// </summary>
-    internal static async Task SeedAsync(BenchPortal portal, int rows, DateTime start, CancellationToken cancellationToken)
+    /// <returns>The id of the first seeded row.</returns>
+    internal static async Task<long> SeedAsync(BenchPortal portal, int rows, DateTime start, CancellationToken cancellationToken)
     {
         var chain = portal.Services.GetRequiredService<AuditChain>();
         if (portal.UsesPostgres)
         {
-            await SeedPostgresAsync(portal, chain, rows, start, cancellationToken);
-            return;
+            return await SeedPostgresAsync(portal, chain, rows, start, cancellationToken);
         }
 
         await using var connection = new SqliteConnection($"Data Source={portal.DatabasePath}");
@@ -210,6 +347,7 @@ public sealed class AuditScenario : IScenario
 
         await transaction.CommitAsync(cancellationToken);
         await ExecuteAsync(connection, "ANALYZE;", cancellationToken);
+        return lastId + 1;
     }
 
     private const int SeedRowsPerStatement = 100;
@@ -258,9 +396,10 @@ public sealed class AuditScenario : IScenario
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task SeedPostgresAsync(BenchPortal portal, AuditChain chain, int rows, DateTime start, CancellationToken cancellationToken)
+    private static async Task<long> SeedPostgresAsync(BenchPortal portal, AuditChain chain, int rows, DateTime start, CancellationToken cancellationToken)
     {
         await using var connection = await BenchPostgres.OpenAsync(portal, cancellationToken);
+        long lastId;
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             // The portal's own appends take this advisory lock before reading the head: none can fork the chain meanwhile.
@@ -270,7 +409,6 @@ public sealed class AuditScenario : IScenario
                 await lockHead.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            long lastId;
             string previousHash;
             await using (var head = new NpgsqlCommand("SELECT \"Id\", \"Hash\" FROM \"AuditEntries\" ORDER BY \"Id\" DESC LIMIT 1", connection, transaction))
             await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
@@ -292,25 +430,24 @@ public sealed class AuditScenario : IScenario
         }
 
         await BenchPostgres.VacuumAnalyzeAsync(connection, cancellationToken, "AuditEntries");
+        return lastId + 1;
     }
 
     /// <summary>The seeded entries after the chain head (<paramref name="lastId"/>, <paramref name="previousHash"/>), hashed as the appender does.</summary>
     private static IEnumerable<AuditEntry> Entries(AuditChain chain, int rows, DateTime start, long lastId, string previousHash)
     {
         string[] actions = ["tenant.updated", "wizard.step.verified", "status.check.failed", "auth.sign-in.succeeded", "tenant.secret.replaced"];
-        var span = TimeSpan.FromDays(365).Ticks / Math.Max(rows, 1);
         for (var i = 1; i <= rows; i++)
         {
             var entry = new AuditEntry
             {
                 Id = lastId + i,
-                // Whole microseconds, as the appender and the UTC converter store them: PostgreSQL keeps no finer precision.
-                TimestampUtc = UtcDateTimeConverter.TruncateToMicroseconds(start.AddTicks(span * i)),
+                TimestampUtc = SeededTimestamp(start, rows, i),
                 Actor = $"user{i % 50:00}",
                 ActorRoles = "Helpdesk",
                 SourceIp = "10.0.0.1",
-                TenantId = $"tenant-{i % Tenants:0000}",
-                TenantName = $"Customer {i % Tenants:0000}",
+                TenantId = TenantKey(TenantOf(i)),
+                TenantName = $"Customer {TenantOf(i):0000}",
                 Action = actions[i % actions.Length],
                 Outcome = i % 17 == 0 ? AuditOutcome.Failure : AuditOutcome.Success,
                 DetailsJson = "{\"field\":\"Notes\",\"new\":\"updated\",\"old\":\"x\"}",
@@ -322,6 +459,17 @@ public sealed class AuditScenario : IScenario
             yield return entry;
         }
     }
+
+    /// <summary>Seeded row <paramref name="i"/>'s time: the rows spread evenly over a year from <paramref name="start"/>.</summary>
+    private static DateTime SeededTimestamp(DateTime start, int rows, int i) =>
+        // Whole microseconds, as the appender and the UTC converter store them: PostgreSQL keeps no finer precision.
+        UtcDateTimeConverter.TruncateToMicroseconds(start.AddTicks(TimeSpan.FromDays(365).Ticks / Math.Max(rows, 1) * i));
+
+    /// <summary>Seeded row <paramref name="i"/>'s tenant, 1 to <see cref="Tenants"/>.</summary>
+    private static int TenantOf(int i) => (i % Tenants) + 1;
+
+    /// <summary>A tenant as the product's audit entries name it: its integer key, formatted invariantly (see <see cref="AuditEvent"/>).</summary>
+    private static string TenantKey(int tenantId) => tenantId.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<(long LastId, string Hash)> HeadAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
     {

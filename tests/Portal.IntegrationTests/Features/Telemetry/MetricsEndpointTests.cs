@@ -116,6 +116,40 @@ public sealed class MetricsEndpointTests(MetricsTestPortal fixture, SharedPortal
     }
 
     [Fact]
+    public async Task TenantsGauge_CountsAsTheBoard_ConnectedOnOldEvidenceIsStaleInBoth()
+    {
+        var fresh = await Portal.AddTenantAsync("Metrics Fresh Evidence", "metrics-fresh.example");
+        var old = await Portal.AddTenantAsync("Metrics Old Evidence", "metrics-old.example");
+        Portal.Probe.Script(fresh, ScriptedProbe.All(CheckOutcome.Passed));
+        Portal.Probe.Script(old, ScriptedProbe.All(CheckOutcome.Passed));
+        await Portal.Sweeper.SweepAsync([fresh, old], Ct);
+        // The sweeper stopped for one of them: its "Connected" now rests on a check three intervals old.
+        await using (var db = await Portal.DbAsync())
+        {
+            var interval = Portal.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StatusOptions>>().Value.Interval;
+            var snapshot = await db.Set<TenantStatusSnapshot>().SingleAsync(s => s.TenantId == old, Ct);
+            snapshot.Status.ShouldBe(ConnectionStatus.Connected);
+            snapshot.LastCheckedUtc = DateTime.UtcNow - (3 * interval);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        IReadOnlyList<(ConnectionStatus Status, int Count)> board;
+        await using (var admin = Portal.As("ada", Roles.Admin))
+        {
+            var status = admin.ServiceProvider.GetRequiredService<StatusService>();
+            (await status.QueryBoardAsync(new StatusBoardQuery { Search = "Metrics Old Evidence" }, Ct)).Rows.ShouldHaveSingleItem().Status.ShouldBe(ConnectionStatus.Stale);
+            (await status.QueryBoardAsync(new StatusBoardQuery { Search = "Metrics Fresh Evidence" }, Ct)).Rows.ShouldHaveSingleItem().Status.ShouldBe(ConnectionStatus.Connected);
+            board = await status.SummaryAsync(Ct);
+        }
+
+        // The gauge is cached for a second: wait until it shows the board's counts, status by status.
+        var samples = await ScrapeUntilAsync(s => board.All(b => s.Sum("portal_tenants", ("status", b.Status.ToString())) == b.Count), "the board's counts in portal_tenants");
+
+        samples.Sum("portal_tenants", ("status", "Stale")).ShouldBe(board.Single(b => b.Status == ConnectionStatus.Stale).Count);
+        samples.Sum("portal_tenants", ("status", "Stale")).ShouldBeGreaterThanOrEqualTo(1);
+    }
+
+    [Fact]
     public async Task Scrape_AfterAWebhookDelivery_CountsItAsSent()
     {
         await using var hook = await LoopbackWebhook.StartAsync();

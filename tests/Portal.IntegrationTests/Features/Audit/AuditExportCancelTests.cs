@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Features.Audit;
+using Portal.Features.Users;
+using Portal.IntegrationTests.Infrastructure;
+
+namespace Portal.IntegrationTests.Features.Audit;
+
+/// <summary>
+/// The audit CSV export is audited once its rows are out, with their number; a cancelled export (Cancel on the page, a
+/// dropped download) leaves no "audit.exported" entry, as the status board's export does.
+/// </summary>
+public sealed class AuditExportCancelTests : IAsyncLifetime
+{
+    private const int Seeded = 3000;
+    private readonly PortalAppFactory _portal = new();
+
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _portal.InitializeAsync();
+        await using var scope = _portal.Services.ScopeFor("seeder", Roles.Admin);
+        var events = Enumerable.Range(0, Seeded)
+            .Select(i => new AuditEvent("test.export", AuditOutcome.Success, "tenant-1", new Dictionary<string, string?> { ["n"] = i.ToString(CultureInfo.InvariantCulture) }))
+            .ToList();
+        await scope.ServiceProvider.GetRequiredService<IAuditSink>().WriteManyAsync(events, Ct);
+    }
+
+    public ValueTask DisposeAsync() => _portal.DisposeAsync();
+
+    [Fact]
+    public async Task Export_CancelledWhileWritingRows_StopsThere_AndWritesNoAuditEntry()
+    {
+        var before = await AuditRowsAsync();
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        // The reader goes away as soon as the first rows arrive (the page's Cancel, or a download dropped half-way).
+        var output = new CancelOnFirstWrite(cancellation);
+        await using var scope = _portal.Services.ScopeFor("export-canceller", Roles.Auditor);
+
+        var cancelled = await CancelledAsync(scope.ServiceProvider.GetRequiredService<AuditQueryService>()
+            .ExportCsvAsync(AuditFilter.None, output, cancellation.Token));
+
+        cancelled.ShouldBeTrue("the export was expected to be cancelled, but it completed");
+        output.Length.ShouldBeGreaterThan(0);
+        output.Lines.ShouldBeLessThan(Seeded); // it stopped part-way, not after every row
+        (await AuditRowsAsync()).ShouldBe(before); // not even an "audit.exported" entry
+        (await ExportedEntriesAsync("export-canceller")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Export_ToTheEnd_WritesOneAuditEntry_WithTheRowsWritten()
+    {
+        using var output = new MemoryStream();
+        await using var scope = _portal.Services.ScopeFor("export-finisher", Roles.Auditor);
+
+        await scope.ServiceProvider.GetRequiredService<AuditQueryService>().ExportCsvAsync(AuditFilter.None, output, Ct);
+
+        var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldStartWith("Id,TimestampUtc,Actor");
+        var rows = lines.Length - 1;
+        rows.ShouldBeGreaterThanOrEqualTo(Seeded);
+        var exported = (await ExportedEntriesAsync("export-finisher")).ShouldHaveSingleItem();
+        exported.Outcome.ShouldBe(AuditOutcome.Success);
+        exported.DetailsJson.ShouldContain($"\"rows\":\"{rows.ToString(CultureInfo.InvariantCulture)}\"");
+    }
+
+    private static async Task<bool> CancelledAsync(Task work)
+    {
+        try
+        {
+            await work;
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+    }
+
+    private async Task<long> AuditRowsAsync()
+    {
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
+        return await db.Set<AuditEntry>().LongCountAsync(Ct);
+    }
+
+    private async Task<List<AuditEntry>> ExportedEntriesAsync(string actor)
+    {
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
+        return await db.Set<AuditEntry>().AsNoTracking().Where(e => e.Actor == actor && e.Action == AuditActions.AuditExported).ToListAsync(Ct);
+    }
+
+    /// <summary>A reader that cancels the export when the first bytes reach it, and counts what it got.</summary>
+    private sealed class CancelOnFirstWrite(CancellationTokenSource cancellation) : MemoryStream
+    {
+        public int Lines => ToArray().Count(b => b == (byte)'\n');
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            base.Write(buffer, offset, count);
+            cancellation.Cancel();
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            base.Write(buffer);
+            cancellation.Cancel();
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer, offset, count);
+            return Task.CompletedTask;
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
