@@ -9,7 +9,8 @@ namespace Portal.Data;
 /// feature's entities. This type carries the SQLite migrations; <see cref="PostgresPortalDbContext"/> carries the
 /// PostgreSQL ones. Add a migration to both:
 /// <c>dotnet ef migrations add Name --context PortalDbContext --output-dir src/Data/Migrations</c> and
-/// <c>dotnet ef migrations add Name --context PostgresPortalDbContext --output-dir src/Data/Migrations/Postgres</c>.
+/// <c>dotnet ef migrations add Name --context PostgresPortalDbContext --output-dir src/Data/Migrations/Postgres</c>,
+/// then regenerate both compiled models (src/Data/CompiledModels; README, "Layout").
 /// </summary>
 public class PortalDbContext : IdentityDbContext<PortalUser>, IDataProtectionKeyContext
 {

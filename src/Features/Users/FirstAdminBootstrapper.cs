@@ -1,14 +1,20 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 
 namespace Portal.Features.Users;
 
-/// <summary>Creates the roles and, on an empty user table, the first admin account.</summary>
+/// <summary>
+/// Creates the roles and, on an empty user table, the first admin account: one query per table and one save, so nothing
+/// is half-created. It writes the rows itself with Identity's normalizer, password validators and hasher, because the
+/// managers' lookups (role by name, user-name uniqueness, role membership) would each compile a first query while
+/// start-up waits.
+/// </summary>
 public sealed class FirstAdminBootstrapper(
+    IDbContextFactory<PortalDbContext> dbFactory,
     UserManager<PortalUser> users,
-    RoleManager<IdentityRole> roles,
     IOptions<BootstrapOptions> options,
     TimeProvider clock,
     ILogger<FirstAdminBootstrapper> logger)
@@ -18,16 +24,18 @@ public sealed class FirstAdminBootstrapper(
 
     public async Task EnsureRolesAndFirstAdminAsync(CancellationToken cancellationToken)
     {
-        foreach (var role in Roles.All)
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var roleIds = await db.Roles.ToDictionaryAsync(r => r.Name!, r => r.Id, cancellationToken);
+        foreach (var role in Roles.All.Where(role => !roleIds.ContainsKey(role)))
         {
-            if (!await roles.RoleExistsAsync(role))
-            {
-                EnsureSucceeded(await roles.CreateAsync(new IdentityRole(role)), $"create role {role}");
-            }
+            var created = new IdentityRole(role) { NormalizedName = users.NormalizeName(role) };
+            db.Roles.Add(created);
+            roleIds[role] = created.Id;
         }
 
-        if (users.Users.Any())
+        if (await db.Users.AnyAsync(cancellationToken))
         {
+            await db.SaveChangesAsync(cancellationToken);
             return;
         }
 
@@ -37,13 +45,22 @@ public sealed class FirstAdminBootstrapper(
         var admin = new PortalUser
         {
             UserName = settings.AdminUserName,
+            NormalizedUserName = users.NormalizeName(settings.AdminUserName),
+            SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)),
             DisplayName = "Administrator",
             MustChangePassword = settings.AdminMustChangePassword,
             CreatedUtc = clock.GetUtcNow().UtcDateTime,
             LockoutEnabled = true,
         };
-        EnsureSucceeded(await users.CreateAsync(admin, password), "create the first admin");
-        EnsureSucceeded(await users.AddToRoleAsync(admin, Roles.Admin), "grant Admin to the first admin");
+        foreach (var validator in users.PasswordValidators)
+        {
+            EnsureSucceeded(await validator.ValidateAsync(users, admin, password), "create the first admin");
+        }
+
+        admin.PasswordHash = users.PasswordHasher.HashPassword(admin, password);
+        db.Users.Add(admin);
+        db.UserRoles.Add(new IdentityUserRole<string> { UserId = admin.Id, RoleId = roleIds[Roles.Admin] });
+        await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Created the first admin account {UserName}", admin.UserName);
 
         if (generated)
