@@ -51,16 +51,52 @@ public sealed class AuditQueryService(
     }
 
     /// <summary>
-    /// Streams the filtered entries as CSV, row by row (constant memory), and audits the export itself once every row is
-    /// written, with the number of rows (as the status board's export does): a cancelled export leaves no entry.
+    /// Streams the filtered entries as CSV straight to a client (the GET endpoints), row by row in constant memory, and
+    /// audits the export once every row is written, with the number of rows. Rows already sent are the client's, so an
+    /// export stopped part-way (the client went away) is audited too, as a failure with the rows written before it stopped.
     /// </summary>
     public Task ExportCsvAsync(AuditFilter filter, Stream output, CancellationToken cancellationToken = default) =>
-        ExportCsvAsync(filter, output, progress: null, cancellationToken);
+        WriteCsvAsync(filter, output, progress: null, auditStoppedEarly: true, cancellationToken);
 
-    /// <summary>As above, reporting rows written of the total (one count query first, only when someone is watching).</summary>
-    public async Task ExportCsvAsync(AuditFilter filter, Stream output, IProgress<Components.Shared.LongWork.WorkProgress>? progress, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// As above into a page export's temporary file, reporting rows written of the total (one count query first). A
+    /// cancelled page export discards its file, so nothing reached anyone and it leaves no entry.
+    /// </summary>
+    public Task ExportCsvAsync(AuditFilter filter, Stream output, IProgress<Components.Shared.LongWork.WorkProgress>? progress, CancellationToken cancellationToken = default) =>
+        WriteCsvAsync(filter, output, progress, auditStoppedEarly: false, cancellationToken);
+
+    private async Task WriteCsvAsync(AuditFilter filter, Stream output, IProgress<Components.Shared.LongWork.WorkProgress>? progress, bool auditStoppedEarly, CancellationToken cancellationToken)
     {
         var scoped = await ScopeAsync(filter, cancellationToken);
+        var rows = 0;
+        try
+        {
+            rows = await WriteRowsAsync(scoped, output, progress, written => rows = written, cancellationToken);
+        }
+        catch (Exception) when (auditStoppedEarly && rows > 0)
+        {
+            await AuditExportAsync(scoped, filter.TenantId, rows, AuditOutcome.Failure, stoppedEarly: true);
+            throw;
+        }
+
+        await AuditExportAsync(scoped, filter.TenantId, rows, AuditOutcome.Success, stoppedEarly: false);
+    }
+
+    /// <summary>Writes the entry with <see cref="CancellationToken.None"/>: a client closing now must not skip it.</summary>
+    private Task AuditExportAsync(ScopedFilter scoped, string? tenantId, int rows, AuditOutcome outcome, bool stoppedEarly)
+    {
+        var details = Describe(scoped);
+        details["rows"] = rows.ToString(CultureInfo.InvariantCulture);
+        if (stoppedEarly)
+        {
+            details["stoppedEarly"] = "true";
+        }
+
+        return audit.WriteAsync(new AuditEvent(AuditActions.AuditExported, outcome, tenantId, details), CancellationToken.None);
+    }
+
+    private async Task<int> WriteRowsAsync(ScopedFilter scoped, Stream output, IProgress<Components.Shared.LongWork.WorkProgress>? progress, Action<int> written, CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         long? total = progress is null ? null : await (await ApplyAsync(db, scoped, cancellationToken)).LongCountAsync(cancellationToken);
         progress?.Report(new(0, total));
@@ -90,7 +126,8 @@ public sealed class AuditQueryService(
             csv.WriteField(entry.PreviousHash);
             csv.WriteField(entry.Hash);
             await csv.EndRecordAsync(cancellationToken);
-            if (++rows % 1000 == 0)
+            written(++rows);
+            if (rows % 1000 == 0)
             {
                 await csv.FlushAsync(cancellationToken); // keep memory flat: hand rows to the response as we go
             }
@@ -104,9 +141,7 @@ public sealed class AuditQueryService(
 
         await csv.FlushAsync(cancellationToken);
         progress?.Report(new(rows, rows));
-        var details = Describe(scoped);
-        details["rows"] = rows.ToString(CultureInfo.InvariantCulture);
-        await audit.WriteAsync(new AuditEvent(AuditActions.AuditExported, AuditOutcome.Success, filter.TenantId, details), cancellationToken);
+        return rows;
     }
 
     /// <summary>Walks the whole chain (Auditor and Admin only) and reports the first broken link.</summary>

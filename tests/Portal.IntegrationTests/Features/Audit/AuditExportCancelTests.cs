@@ -10,8 +10,9 @@ using Portal.IntegrationTests.Infrastructure;
 namespace Portal.IntegrationTests.Features.Audit;
 
 /// <summary>
-/// The audit CSV export is audited once its rows are out, with their number; a cancelled export (Cancel on the page, a
-/// dropped download) leaves no "audit.exported" entry, as the status board's export does.
+/// The audit CSV export is audited once its rows are out, with their number. A download dropped part-way is still
+/// audited (the rows sent are the client's), as a failure with the rows written; a page export cancelled into its
+/// temporary file (discarded, so nothing reached anyone) leaves no "audit.exported" entry.
 /// </summary>
 public sealed class AuditExportCancelTests : IAsyncLifetime
 {
@@ -33,20 +34,41 @@ public sealed class AuditExportCancelTests : IAsyncLifetime
     public ValueTask DisposeAsync() => _portal.DisposeAsync();
 
     [Fact]
-    public async Task Export_CancelledWhileWritingRows_StopsThere_AndWritesNoAuditEntry()
+    public async Task Download_DroppedPartWay_IsAuditedAsAFailureWithTheRowsWritten()
     {
-        var before = await AuditRowsAsync();
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        // The reader goes away as soon as the first rows arrive (the page's Cancel, or a download dropped half-way).
+        // The client goes away as soon as the first rows reach it: those rows are out, so the export must be on record.
         var output = new CancelOnFirstWrite(cancellation);
-        await using var scope = _portal.Services.ScopeFor("export-canceller", Roles.Auditor);
+        await using var scope = _portal.Services.ScopeFor("export-dropper", Roles.Auditor);
 
         var cancelled = await CancelledAsync(scope.ServiceProvider.GetRequiredService<AuditQueryService>()
             .ExportCsvAsync(AuditFilter.None, output, cancellation.Token));
 
         cancelled.ShouldBeTrue("the export was expected to be cancelled, but it completed");
-        output.Length.ShouldBeGreaterThan(0);
         output.Lines.ShouldBeLessThan(Seeded); // it stopped part-way, not after every row
+        var exported = (await ExportedEntriesAsync("export-dropper")).ShouldHaveSingleItem();
+        exported.Outcome.ShouldBe(AuditOutcome.Failure);
+        exported.DetailsJson.ShouldContain("\"stoppedEarly\":\"true\"");
+        var rowsWritten = int.Parse(System.Text.RegularExpressions.Regex.Match(exported.DetailsJson, "\"rows\":\"(\\d+)\"").Groups[1].Value, CultureInfo.InvariantCulture);
+        rowsWritten.ShouldBeGreaterThanOrEqualTo(output.Lines - 1); // never fewer than the client received (minus the header)
+        rowsWritten.ShouldBeLessThan(Seeded);
+    }
+
+    [Fact]
+    public async Task PageExport_CancelledWhileWritingRows_StopsThere_AndWritesNoAuditEntry()
+    {
+        var before = await AuditRowsAsync();
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        // The page's Cancel: its rows went to a temporary file that is discarded.
+        var output = new CancelOnFirstWrite(cancellation);
+        await using var scope = _portal.Services.ScopeFor("export-canceller", Roles.Auditor);
+
+        var cancelled = await CancelledAsync(scope.ServiceProvider.GetRequiredService<AuditQueryService>()
+            .ExportCsvAsync(AuditFilter.None, output, new Progress<Portal.Components.Shared.LongWork.WorkProgress>(), cancellation.Token));
+
+        cancelled.ShouldBeTrue("the export was expected to be cancelled, but it completed");
+        output.Length.ShouldBeGreaterThan(0);
+        output.Lines.ShouldBeLessThan(Seeded);
         (await AuditRowsAsync()).ShouldBe(before); // not even an "audit.exported" entry
         (await ExportedEntriesAsync("export-canceller")).ShouldBeEmpty();
     }
