@@ -40,7 +40,8 @@ public sealed class SqlCommandLog : DbCommandInterceptor
 
     private void Record(DbCommand command)
     {
-        if (!Recording || command is not NpgsqlCommand npgsql)
+        // Queries only: EXPLAIN of a write is harmless, but the plan check is about reads.
+        if (!Recording || command is not NpgsqlCommand npgsql || !npgsql.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
