@@ -31,11 +31,14 @@ public sealed class ScaleScenario : IScenario
         var interval = portal.Services.GetRequiredService<IOptions<StatusOptions>>().Value.Interval;
         var n = tenants.ToString("N0", CultureInfo.InvariantCulture);
 
+        using var process = Process.GetCurrentProcess();
+        var firstCpu = SweepScenario.Cpu(process);
         var firstWatch = Stopwatch.StartNew();
         await sweeper.SweepAsync(clean, cancellationToken); // tokens, first statuses and their audit entries
         var firstMs = firstWatch.Elapsed.TotalMilliseconds;
+        var firstCpuPerCheck = (SweepScenario.Cpu(process) - firstCpu) / clean.Count;
 
-        using var process = Process.GetCurrentProcess();
+        process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
         var wall = Stopwatch.StartNew();
         var statuses = await sweeper.SweepAsync(clean, cancellationToken);
@@ -60,6 +63,8 @@ public sealed class ScaleScenario : IScenario
         settings.Report("sweep-10k-s", wallMs / 1000);
         settings.Report("sweep-10k-over-interval", wallMs / interval.TotalMilliseconds, "0.000");
         settings.Report("sweep-10k-cpu-share", cpuShare, "0.000");
+        settings.Report("sweep-10k-first-cpu-ms-per-check", firstCpuPerCheck, "0.0");
+        settings.Report("sweep-10k-cpu-ms-per-check", cpuMs / clean.Count, "0.0");
         settings.Report("board-10k-first-page-p95-ms", boardResult.P95, "0.0");
         return
         [
