@@ -49,7 +49,9 @@ public sealed class ScaleScenario : IScenario
         var healthy = statuses.Values.Count(s => s == ConnectionStatus.Connected);
         if (healthy != clean.Count)
         {
-            throw new InvalidOperationException($"Only {healthy} of {clean.Count} tenants came out Connected: the sweep is not measuring what it claims.");
+            var counts = string.Join(", ", statuses.Values.GroupBy(s => s).Select(g => $"{g.Key}: {g.Count()}"));
+            throw new InvalidOperationException(
+                $"Only {healthy} of {clean.Count} tenants came out Connected ({counts}; steady sweep {wallMs / 1000:0.0} s, CPU {cpuMs / 1000:0.0} s): the sweep is not measuring what it claims.");
         }
 
         await using var scope = BenchPortal.ScopeFor(portal.Services, "bench-admin", Roles.Admin);
