@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Portal.Benchmarks;
@@ -23,6 +25,9 @@ public sealed class BenchPortal(string folder, string? postgresAdmin = null, int
     public string? PostgresConnectionString { get; } = postgresAdmin is null ? null : BenchPostgres.CreateDatabase(postgresAdmin);
 
     public bool UsesPostgres => PostgresConnectionString is not null;
+
+    /// <summary>On PostgreSQL: records the portal's queries while on, for their plans (set before the portal starts).</summary>
+    public SqlCommandLog? CommandLog { get; init; }
 
     private readonly (string Path, string Password)? _certificate = postgresAdmin is null ? null : BenchPostgres.CreateCertificate(Path.Combine(folder, "certificate"));
 
@@ -69,6 +74,10 @@ public sealed class BenchPortal(string folder, string? postgresAdmin = null, int
             builder.UseSetting("Database:ConnectionString", PostgresConnectionString);
             builder.UseSetting("DataProtection:CertificatePath", certificate.Path);
             builder.UseSetting("DataProtection:CertificatePassword", certificate.Password);
+            if (CommandLog is { } log)
+            {
+                builder.ConfigureTestServices(services => services.ConfigureDbContext<Portal.Data.PostgresPortalDbContext>(options => options.AddInterceptors(log)));
+            }
         }
 
         if (port is { } kestrelPort)

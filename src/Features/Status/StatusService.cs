@@ -67,7 +67,15 @@ public sealed class StatusService(
     private IQueryable<TenantWithStatus> Join(PortalDbContext db, IQueryable<Tenant> tenants) =>
         tenants.WithBoardStatus(db, clock.GetUtcNow().UtcDateTime, options.Value.Interval);
 
-    public async Task<StatusBoardResult> QueryBoardAsync(StatusBoardQuery query, CancellationToken ct = default)
+    public Task<StatusBoardResult> QueryBoardAsync(StatusBoardQuery query, CancellationToken ct = default) =>
+        QueryPageAsync(query, SparklineLength, withCounts: true, ct);
+
+    /// <summary>
+    /// One page of the board with the newest <paramref name="historyLength"/> checks per layer. Without
+    /// <paramref name="withCounts"/> (the export's later pages) the summary is empty and the total is -1: both are
+    /// whole-board aggregates that do not change from page to page.
+    /// </summary>
+    private async Task<StatusBoardResult> QueryPageAsync(StatusBoardQuery query, int historyLength, bool withCounts, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         await currentUser.RequireAnyRoleAsync(Roles.Readers);
@@ -75,13 +83,15 @@ public sealed class StatusService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var joined = Join(db, Filtered(db, filter, query));
         // Summary counts cover the other filters but not the status filter, so the chart shows the whole picture.
-        var counts = await joined.GroupBy(j => j.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var counts = withCounts
+            ? await joined.GroupBy(j => j.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct)
+            : [];
         if (query.Status is { } status)
         {
             joined = joined.Where(j => j.Status == status);
         }
 
-        var total = await joined.CountAsync(ct);
+        var total = withCounts ? await joined.CountAsync(ct) : -1;
         var pageSize = Math.Clamp(query.PageSize, 1, 200);
         var page = await joined
             .OrderBy(j => j.Status).ThenBy(j => j.Snapshot == null ? (DateTime?)null : j.Snapshot.StatusSinceUtc).ThenBy(j => j.Tenant.DisplayName)
@@ -95,7 +105,7 @@ public sealed class StatusService(
                 Attested = j.Snapshot == null ? null : j.Snapshot.LastAttestedUtc,
                 AttestedBy = j.Snapshot == null ? null : j.Snapshot.LastAttestedBy,
             }).ToListAsync(ct);
-        var history = await StatusQueries.LatestPerLayerAsync(db, page.Select(p => p.Id).ToList(), SparklineLength, ct);
+        var history = await StatusQueries.LatestPerLayerAsync(db, page.Select(p => p.Id).ToList(), historyLength, ct);
         var byTenant = history.ToLookup(h => (h.TenantId, h.Layer));
         var rows = page.Select(p => new StatusBoardRow(p.Id, p.DisplayName, p.Region, p.Tags.Order(StringComparer.Ordinal).ToList(), p.Status, p.Since, p.LastChecked, p.Diagnosis,
             p.Attested, p.AttestedBy, BuildCells(byTenant, p.Id))).ToList();
@@ -285,10 +295,14 @@ public sealed class StatusService(
 
         await csv.EndRecordAsync(ct);
         var rows = 0;
+        var total = 0;
         for (var page = 0; ; page++)
         {
-            var batch = await QueryBoardAsync(new StatusBoardQuery { Search = query.Search, RegionId = query.RegionId, Tag = query.Tag, Status = query.Status, Rotation = query.Rotation, ReviewOverdue = query.ReviewOverdue, Page = page, PageSize = 200 }, ct);
-            progress?.Report(new(rows, Math.Max(rows, batch.TotalCount)));
+            // The newest check per layer is all a row shows (no sparkline); the board's total is counted once.
+            var batch = await QueryPageAsync(new StatusBoardQuery { Search = query.Search, RegionId = query.RegionId, Tag = query.Tag, Status = query.Status, Rotation = query.Rotation, ReviewOverdue = query.ReviewOverdue, Page = page, PageSize = 200 },
+                historyLength: 1, withCounts: page == 0, ct);
+            total = page == 0 ? batch.TotalCount : total;
+            progress?.Report(new(rows, Math.Max(rows, total)));
             foreach (var r in batch.Rows)
             {
                 csv.WriteField(r.TenantId.ToString(CultureInfo.InvariantCulture));
@@ -311,7 +325,7 @@ public sealed class StatusService(
             }
 
             await csv.FlushAsync(ct);
-            progress?.Report(new(rows, Math.Max(rows, batch.TotalCount)));
+            progress?.Report(new(rows, Math.Max(rows, total)));
             ct.ThrowIfCancellationRequested();
             if (batch.Rows.Count < 200)
             {

@@ -31,11 +31,14 @@ public sealed class ScaleScenario : IScenario
         var interval = portal.Services.GetRequiredService<IOptions<StatusOptions>>().Value.Interval;
         var n = tenants.ToString("N0", CultureInfo.InvariantCulture);
 
+        using var process = Process.GetCurrentProcess();
+        var firstCpu = SweepScenario.Cpu(process);
         var firstWatch = Stopwatch.StartNew();
         await sweeper.SweepAsync(clean, cancellationToken); // tokens, first statuses and their audit entries
         var firstMs = firstWatch.Elapsed.TotalMilliseconds;
+        var firstCpuPerCheck = (SweepScenario.Cpu(process) - firstCpu) / clean.Count;
 
-        using var process = Process.GetCurrentProcess();
+        process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
         var wall = Stopwatch.StartNew();
         var statuses = await sweeper.SweepAsync(clean, cancellationToken);
@@ -46,7 +49,9 @@ public sealed class ScaleScenario : IScenario
         var healthy = statuses.Values.Count(s => s == ConnectionStatus.Connected);
         if (healthy != clean.Count)
         {
-            throw new InvalidOperationException($"Only {healthy} of {clean.Count} tenants came out Connected: the sweep is not measuring what it claims.");
+            var counts = string.Join(", ", statuses.Values.GroupBy(s => s).Select(g => $"{g.Key}: {g.Count()}"));
+            throw new InvalidOperationException(
+                $"Only {healthy} of {clean.Count} tenants came out Connected ({counts}; steady sweep {wallMs / 1000:0.0} s, CPU {cpuMs / 1000:0.0} s): the sweep is not measuring what it claims.");
         }
 
         await using var scope = BenchPortal.ScopeFor(portal.Services, "bench-admin", Roles.Admin);
@@ -60,6 +65,8 @@ public sealed class ScaleScenario : IScenario
         settings.Report("sweep-10k-s", wallMs / 1000);
         settings.Report("sweep-10k-over-interval", wallMs / interval.TotalMilliseconds, "0.000");
         settings.Report("sweep-10k-cpu-share", cpuShare, "0.000");
+        settings.Report("sweep-10k-first-cpu-ms-per-check", firstCpuPerCheck, "0.0");
+        settings.Report("sweep-10k-cpu-ms-per-check", cpuMs / clean.Count, "0.0");
         settings.Report("board-10k-first-page-p95-ms", boardResult.P95, "0.0");
         return
         [

@@ -36,26 +36,119 @@ public sealed class StatusScenario : IScenario
     {
         var folder = Path.Combine(settings.WorkFolder, tenants.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
-        await using var portal = new BenchPortal(folder, settings.PostgresAdmin);
+        var commands = settings.OnPostgres ? new SqlCommandLog() : null;
+        await using var portal = new BenchPortal(folder, settings.PostgresAdmin) { CommandLog = commands };
         _ = portal.Services;
         var seedWatch = Stopwatch.StartNew();
         await SeedAsync(portal, tenants, cancellationToken);
         var seedSeconds = seedWatch.Elapsed.TotalSeconds;
         var n = tenants.ToString("N0", CultureInfo.InvariantCulture) + " tenants";
+        // Key lines: status-first-page-10k-pg-p95-ms, status-export-10k-pg-s, … (no suffix on SQLite).
+        var key = $"{(tenants >= 1000 ? $"{tenants / 1000}k" : tenants.ToString(CultureInfo.InvariantCulture))}{(portal.UsesPostgres ? "-pg" : "")}";
         var results = new List<BenchmarkResult>();
         await using var scope = portal.ScopeFor("bench-admin", Roles.Admin);
         var status = scope.ServiceProvider.GetRequiredService<StatusService>();
         var reps = settings.Repetitions;
         await status.QueryBoardAsync(new StatusBoardQuery(), cancellationToken); // warm-up
-        results.Add(new("Status board: first page (25)", n, await Measure.RepeatAsync(reps, () => status.QueryBoardAsync(new StatusBoardQuery(), cancellationToken)), null,
-            $"seeded in {seedSeconds:0.0} s ({(portal.UsesPostgres ? "binary COPY" : "EF Core")}), 20 checks per layer"));
+        var firstPage = new BenchmarkResult("Status board: first page (25)", n, await Measure.RepeatAsync(reps, () => status.QueryBoardAsync(new StatusBoardQuery(), cancellationToken)), null,
+            $"seeded in {seedSeconds:0.0} s ({(portal.UsesPostgres ? "binary COPY" : "EF Core")}), 20 checks per layer");
+        results.Add(firstPage);
         results.Add(new("Status board: filter Failing", n, await Measure.RepeatAsync(reps, () => status.QueryBoardAsync(new StatusBoardQuery { Status = ConnectionStatus.Failing }, cancellationToken)), null, ""));
         var lastPage = tenants / 25 - 1;
         results.Add(new("Status board: last page", n, await Measure.RepeatAsync(reps, () => status.QueryBoardAsync(new StatusBoardQuery { Page = lastPage }, cancellationToken)), null, "OFFSET paging"));
+        commands?.Recording = true;
         var exportWatch = Stopwatch.StartNew();
-        await status.ExportCsvAsync(new StatusBoardQuery(), Stream.Null, cancellationToken);
-        results.Add(new("Status CSV export: whole board", n, [exportWatch.Elapsed.TotalMilliseconds], null, "pages of 200"));
+        var exported = new CountingStream();
+        await status.ExportCsvAsync(new StatusBoardQuery(), exported, cancellationToken);
+        var exportMs = exportWatch.Elapsed.TotalMilliseconds;
+        commands?.Recording = false;
+        if (exported.Lines < tenants + 1)
+        {
+            throw new InvalidOperationException($"The export wrote {exported.Lines} lines for {tenants} tenants: it is not measuring the whole board.");
+        }
+
+        var exportNote = "pages of 200";
+        settings.Report($"status-first-page-{key}-p95-ms", firstPage.P95, "0.0");
+        settings.Report($"status-export-{key}-s", exportMs / 1000, "0.000");
+        if (commands is not null)
+        {
+            var fullScans = await FullScansOfCheckResultsAsync(portal, commands, cancellationToken);
+            settings.Report($"status-export-{key}-check-result-full-scans", fullScans, "0");
+            exportNote += $"; EXPLAIN: {fullScans} of its queries scan all check results (target 0)";
+        }
+
+        results.Add(new("Status CSV export: whole board", n, [exportMs], null, exportNote));
         return results;
+    }
+
+    /// <summary>
+    /// How many of the export's distinct queries PostgreSQL plans with a sequential scan of the check results (the table
+    /// that grows by 80 rows per tenant per day); each one's plan is printed. Scans of the tenants and their snapshots
+    /// are expected: the board counts every tenant.
+    /// </summary>
+    private static async Task<int> FullScansOfCheckResultsAsync(BenchPortal portal, SqlCommandLog commands, CancellationToken ct)
+    {
+        await using var connection = await BenchPostgres.OpenAsync(portal, ct);
+        var recorded = commands.Distinct();
+        var fullScans = 0;
+        foreach (var command in recorded)
+        {
+            var plan = await SqlCommandLog.ExplainAsync(connection, command, ct);
+            if (plan.Contains("Seq Scan on \"StatusCheckResults\"", StringComparison.Ordinal))
+            {
+                fullScans++;
+                Console.WriteLine($"Full scan of the check results in an export query:{Environment.NewLine}{command.Text}{Environment.NewLine}{plan}");
+            }
+        }
+
+        if (!recorded.Any(c => c.Text.Contains("\"StatusCheckResults\"", StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException("No export query read the check results: the plan check is not looking at the export.");
+        }
+
+        return fullScans;
+    }
+
+    /// <summary>A sink that counts the lines written to it (the export's rows plus its header).</summary>
+    private sealed class CountingStream : Stream
+    {
+        public long Lines { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Lines += buffer.Count((byte)'\n');
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer.AsSpan(offset, count));
+            return Task.CompletedTask;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -40,6 +41,8 @@ public sealed class SweepScenario : IScenario
         // Sequential baseline: one tenant at a time (fresh tokens), extrapolated to N tenants. The first check of the
         // process (JIT, connection pools) is not timed: it would inflate the bound the sweeps are held to.
         await sweeper.SweepAsync([sequential[0]], cancellationToken);
+        using var process = Process.GetCurrentProcess();
+        var sequentialCpu = Cpu(process);
         var perTenant = new List<double>();
         foreach (var id in sequential.Skip(1))
         {
@@ -48,20 +51,26 @@ public sealed class SweepScenario : IScenario
             perTenant.Add(watch.Elapsed.TotalMilliseconds);
         }
 
+        // CPU per check (portal and in-process simulator together): a figure the other load on the machine does not distort.
+        var sequentialCpuPerCheck = (Cpu(process) - sequentialCpu) / perTenant.Count;
         var sequentialEstimate = perTenant.Average() * tenants;
         // The best a sweep can do: ⌈N/C⌉ rounds of one sequential check each, C the configured concurrency.
         var concurrency = portal.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StatusOptions>>().Value.MaxConcurrency;
         var boundMs = Median(perTenant) * Math.Ceiling(tenants / (double)concurrency);
 
         simulator.ClearRequestLog();
+        var firstCpu = Cpu(process);
         var first = Stopwatch.StartNew();
         var firstStatuses = await sweeper.SweepAsync(clean, cancellationToken);
         var firstMs = first.Elapsed.TotalMilliseconds;
+        var firstCpuPerCheck = (Cpu(process) - firstCpu) / clean.Count;
         var firstTokens = simulator.CountRequests("/connect/token");
         simulator.ClearRequestLog();
+        var secondCpu = Cpu(process);
         var second = Stopwatch.StartNew();
         await sweeper.SweepAsync(clean, cancellationToken);
         var secondMs = second.Elapsed.TotalMilliseconds;
+        var secondCpuPerCheck = (Cpu(process) - secondCpu) / clean.Count;
         var secondTokens = simulator.CountRequests("/connect/token");
         var connected = firstStatuses.Values.Count(s => s is ConnectionStatus.Connected or ConnectionStatus.SetupInProgress);
         if (connected != clean.Count)
@@ -93,6 +102,9 @@ public sealed class SweepScenario : IScenario
         settings.Report("sweep-token-requests-first", firstTokens, "0");
         settings.Report("sweep-token-requests-second", secondTokens, "0");
         settings.Report("sweep-faults-over-clean", withFaultsMs / secondMs);
+        settings.Report("sweep-sequential-cpu-ms-per-check", sequentialCpuPerCheck, "0.0");
+        settings.Report("sweep-first-cpu-ms-per-check", firstCpuPerCheck, "0.0");
+        settings.Report("sweep-second-cpu-ms-per-check", secondCpuPerCheck, "0.0");
         return
         [
             new("Sweep: sequential, per tenant (50 ms/call)", perTenant.Count.ToString(CultureInfo.InvariantCulture), perTenant, null,
@@ -104,6 +116,13 @@ public sealed class SweepScenario : IScenario
             new("Sweep: with one 429 (Retry-After 30 s) and one timing-out tenant", n, [withFaultsMs], null,
                 $"{(withFaultsMs / secondMs - 1) * 100:+0;-0} % vs the clean run (target within 10 %); faulty tenants: {string.Join(", ", faultyStatuses.Values.Select(StatusRules.Describe))}"),
         ];
+    }
+
+    /// <summary>This process's CPU time so far, in milliseconds.</summary>
+    internal static double Cpu(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime.TotalMilliseconds;
     }
 
     private static double Median(List<double> samples) => samples.Order().ElementAt(samples.Count / 2);
@@ -119,17 +138,19 @@ public sealed class SweepScenario : IScenario
         var region = await db.Set<Region>().FirstAsync(r => r.Product == RegionProduct.Uem && r.Kind == RegionKind.Simulated, ct);
         var now = DateTime.UtcNow;
         var created = new List<(Tenant Tenant, string ClientId, string Secret)>();
+        var role = simulator.FindTenant(SimulatorDemo.TenantHostKey)!.Roles[SimulatorDemo.FullRole];
         for (var i = 0; i < count + sample + 2; i++)
         {
             var host = $"127.0.0.{1 + (i % Hosts)}:{portal.Port}";
-            var (clientId, secret) = simulator.CreateClient(SimulatorDemo.TenantHostKey, $"bench-{i}", "sweep benchmark", SimulatorDemo.OrganizationGroupUuid, SimulatorDemo.FullRole);
+            var hostKey = $"bench-{i}";
+            var (clientId, secret) = AddSimulatedCustomer(simulator, hostKey, role);
             var name = $"Sweep tenant {i:0000}";
             var tenant = new Tenant
             {
                 DisplayName = name,
                 NormalizedName = name.ToUpperInvariant(),
                 UemConsoleUrl = $"http://{host}/simulator",
-                UemApiUrl = $"http://{host}/simulator",
+                UemApiUrl = $"http://{host}/simulator/tenants/{hostKey}",
                 UemTokenUrl = $"http://{host}/simulator/connect/token",
                 UemRegionId = region.Id,
                 OrganizationGroupId = SimulatorDemo.GroupId,
@@ -154,6 +175,26 @@ public sealed class SweepScenario : IScenario
         var ids = created.Select(c => c.Tenant.Id).ToList();
         return (ids.Take(count).ToList(), ids.Skip(count).Take(sample).ToList(),
             [.. created.Skip(count + sample).Select(c => new Faulty(c.Tenant.Id, c.ClientId))]);
+    }
+
+    /// <summary>
+    /// A simulated UEM customer of its own for each portal tenant, as in production: its organisation group lists its
+    /// own OAuth client and API key. (All clients in the one demo group made every check's API-key listing grow with
+    /// the number of tenants: 1,000 clients serialised, hashed and parsed per check, 10,000 at scale.)
+    /// </summary>
+    private static (string ClientId, string ClientSecret) AddSimulatedCustomer(SimulatorState simulator, string hostKey, SimRole role)
+    {
+        var clientId = Guid.NewGuid().ToString();
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        var og = SimulatorDemo.OrganizationGroupUuid;
+        var customer = new SimTenant(hostKey, SimulatorDemo.TenantRegion, $"Customer {hostKey}");
+        customer.OrganizationGroups.Add(new(SimulatorDemo.OrganizationGroupId, og, $"Customer {hostKey}", SimulatorDemo.GroupId, SimOrganizationGroupType.Customer, null));
+        customer.Roles[role.Name] = role;
+        customer.Clients.Add(new SimOAuthClient(clientId, secret, "Connector Portal", "sweep benchmark", og, role.Name));
+        customer.ApiKeys.Add(new(1, Guid.NewGuid(), "Automation", SimulatorDemo.ApiKey, og));
+        customer.Devices.Add(new(10001, Guid.NewGuid(), "C02BENCH0001", "Bench laptop", "WinRT", "Surface Laptop 5", "bench", SimulatorDemo.OrganizationGroupId, "Compliant", "Pass", DateTimeOffset.UtcNow));
+        simulator.AddTenant(customer);
+        return (clientId, secret);
     }
 
     /// <summary>The portal on Kestrel, listening on 8 loopback addresses (one simulated UEM host each).</summary>
