@@ -93,24 +93,31 @@ public sealed class StatusService(
 
         var total = withCounts ? await joined.CountAsync(ct) : -1;
         var pageSize = Math.Clamp(query.PageSize, 1, 200);
-        var page = await joined
-            .OrderBy(j => j.Status).ThenBy(j => j.Snapshot == null ? (DateTime?)null : j.Snapshot.StatusSinceUtc).ThenBy(j => j.Tenant.DisplayName)
-            .Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
-            .Select(j => new
-            {
-                j.Tenant.Id, j.Tenant.DisplayName, Region = j.Tenant.UemRegion!.DisplayName, Tags = j.Tenant.Tags.Select(x => x.Name).ToList(), j.Status,
-                Since = j.Snapshot == null ? (DateTime?)null : j.Snapshot.StatusSinceUtc,
-                LastChecked = j.Snapshot == null ? null : j.Snapshot.LastCheckedUtc,
-                Diagnosis = j.Snapshot == null ? null : j.Snapshot.Diagnosis,
-                Attested = j.Snapshot == null ? null : j.Snapshot.LastAttestedUtc,
-                AttestedBy = j.Snapshot == null ? null : j.Snapshot.LastAttestedBy,
-            }).ToListAsync(ct);
+        var page = await InBoardOrder(joined).Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize).ToListAsync(ct);
+        return new StatusBoardResult(await WithCellsAsync(db, page, historyLength, ct), total, StatusPresentation.Summary(counts));
+    }
+
+    /// <summary>The board's order (status, then how long, then name; the id makes it total, so pages never overlap) and one row's columns.</summary>
+    private static IQueryable<BoardRowData> InBoardOrder(IQueryable<TenantWithStatus> joined) => joined
+        .OrderBy(j => j.Status).ThenBy(j => j.Snapshot == null ? (DateTime?)null : j.Snapshot.StatusSinceUtc).ThenBy(j => j.Tenant.DisplayName).ThenBy(j => j.Tenant.Id)
+        .Select(j => new BoardRowData(
+            j.Tenant.Id, j.Tenant.DisplayName, j.Tenant.UemRegion!.DisplayName, j.Tenant.Tags.Select(x => x.Name).ToList(), j.Status,
+            j.Snapshot == null ? null : j.Snapshot.StatusSinceUtc,
+            j.Snapshot == null ? null : j.Snapshot.LastCheckedUtc,
+            j.Snapshot == null ? null : j.Snapshot.Diagnosis,
+            j.Snapshot == null ? null : j.Snapshot.LastAttestedUtc,
+            j.Snapshot == null ? null : j.Snapshot.LastAttestedBy));
+
+    private static async Task<List<StatusBoardRow>> WithCellsAsync(PortalDbContext db, IReadOnlyList<BoardRowData> page, int historyLength, CancellationToken ct)
+    {
         var history = await StatusQueries.LatestPerLayerAsync(db, page.Select(p => p.Id).ToList(), historyLength, ct);
         var byTenant = history.ToLookup(h => (h.TenantId, h.Layer));
-        var rows = page.Select(p => new StatusBoardRow(p.Id, p.DisplayName, p.Region, p.Tags.Order(StringComparer.Ordinal).ToList(), p.Status, p.Since, p.LastChecked, p.Diagnosis,
+        return page.Select(p => new StatusBoardRow(p.Id, p.DisplayName, p.Region, p.Tags.Order(StringComparer.Ordinal).ToList(), p.Status, p.Since, p.LastChecked, p.Diagnosis,
             p.Attested, p.AttestedBy, BuildCells(byTenant, p.Id))).ToList();
-        return new StatusBoardResult(rows, total, StatusPresentation.Summary(counts));
     }
+
+    private sealed record BoardRowData(int Id, string DisplayName, string Region, List<string> Tags, ConnectionStatus Status, DateTime? Since, DateTime? LastChecked,
+        string? Diagnosis, DateTime? Attested, string? AttestedBy);
 
     /// <summary>The board's counts per status over the user's whole scope, in one grouped query (the home page's summary).</summary>
     public async Task<IReadOnlyList<(ConnectionStatus Status, int Count)>> SummaryAsync(CancellationToken ct = default)
@@ -294,45 +301,34 @@ public sealed class StatusService(
         }
 
         await csv.EndRecordAsync(ct);
-        var rows = 0;
-        var total = 0;
-        for (var page = 0; ; page++)
+        // One ordered query read as a stream (one sort of the board, not one per page), with each layer's newest check
+        // fetched per batch of rows on a second connection while the first is still reading.
+        var filter = await scope.GetAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var historyDb = await dbFactory.CreateDbContextAsync(ct);
+        var joined = Join(db, Filtered(db, filter, query));
+        if (query.Status is { } status)
         {
-            // The newest check per layer is all a row shows (no sparkline); the board's total is counted once.
-            var batch = await QueryPageAsync(new StatusBoardQuery { Search = query.Search, RegionId = query.RegionId, Tag = query.Tag, Status = query.Status, Rotation = query.Rotation, ReviewOverdue = query.ReviewOverdue, Page = page, PageSize = 200 },
-                historyLength: 1, withCounts: page == 0, ct);
-            total = page == 0 ? batch.TotalCount : total;
-            progress?.Report(new(rows, Math.Max(rows, total)));
-            foreach (var r in batch.Rows)
-            {
-                csv.WriteField(r.TenantId.ToString(CultureInfo.InvariantCulture));
-                csv.WriteField(r.TenantName);
-                csv.WriteField(r.Region);
-                csv.WriteField(string.Join(";", r.Tags));
-                csv.WriteField(StatusRules.Describe(r.Status));
-                csv.WriteField(Iso(r.StatusSinceUtc));
-                csv.WriteField(Iso(r.LastCheckedUtc));
-                foreach (var cell in r.Cells)
-                {
-                    csv.WriteField(cell.Outcome is { } o ? StatusPresentation.OutcomeLabel(o) : "Not checked");
-                }
+            joined = joined.Where(j => j.Status == status);
+        }
 
-                csv.WriteField(r.Diagnosis ?? "");
-                csv.WriteField(Iso(r.LastAttestedUtc));
-                csv.WriteField(r.LastAttestedBy ?? "");
-                await csv.EndRecordAsync(ct);
-                rows++;
-            }
-
-            await csv.FlushAsync(ct);
-            progress?.Report(new(rows, Math.Max(rows, total)));
-            ct.ThrowIfCancellationRequested();
-            if (batch.Rows.Count < 200)
+        var total = await joined.CountAsync(ct);
+        progress?.Report(new(0, total));
+        var rows = 0;
+        var batch = new List<BoardRowData>(ExportBatchSize);
+        await foreach (var row in InBoardOrder(joined).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            batch.Add(row);
+            if (batch.Count == ExportBatchSize)
             {
-                break;
+                rows += await WriteExportBatchAsync(csv, historyDb, batch, ct);
+                progress?.Report(new(rows, Math.Max(rows, total)));
+                batch.Clear();
             }
         }
 
+        rows += await WriteExportBatchAsync(csv, historyDb, batch, ct);
+        progress?.Report(new(rows, Math.Max(rows, total)));
         await audit.WriteAsync(new AuditEvent("status.exported", AuditOutcome.Success, TenantId: null, new Dictionary<string, string?>
         {
             ["rows"] = rows.ToString(CultureInfo.InvariantCulture),
@@ -343,6 +339,41 @@ public sealed class StatusService(
             ["rotation"] = query.Rotation == RotationFilter.Any ? null : query.Rotation.ToString(),
             ["reviewOverdue"] = query.ReviewOverdue ? "true" : null,
         }), ct);
+    }
+
+    private const int ExportBatchSize = 200;
+
+    /// <summary>Writes one batch of export rows with each layer's newest check (the file has no sparkline history).</summary>
+    private static async Task<int> WriteExportBatchAsync(CsvWriter csv, PortalDbContext historyDb, List<BoardRowData> batch, CancellationToken ct)
+    {
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        foreach (var r in await WithCellsAsync(historyDb, batch, historyLength: 1, ct))
+        {
+            csv.WriteField(r.TenantId.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(r.TenantName);
+            csv.WriteField(r.Region);
+            csv.WriteField(string.Join(";", r.Tags));
+            csv.WriteField(StatusRules.Describe(r.Status));
+            csv.WriteField(Iso(r.StatusSinceUtc));
+            csv.WriteField(Iso(r.LastCheckedUtc));
+            foreach (var cell in r.Cells)
+            {
+                csv.WriteField(cell.Outcome is { } o ? StatusPresentation.OutcomeLabel(o) : "Not checked");
+            }
+
+            csv.WriteField(r.Diagnosis ?? "");
+            csv.WriteField(Iso(r.LastAttestedUtc));
+            csv.WriteField(r.LastAttestedBy ?? "");
+            await csv.EndRecordAsync(ct);
+        }
+
+        await csv.FlushAsync(ct);
+        ct.ThrowIfCancellationRequested(); // buffered rows (Npgsql) do not look at the token themselves
+        return batch.Count;
     }
 
     private static string Iso(DateTime? utc) => utc?.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? "";
