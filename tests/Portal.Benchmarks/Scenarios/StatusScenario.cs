@@ -67,7 +67,7 @@ public sealed class StatusScenario : IScenario
             throw new InvalidOperationException($"The export wrote {exported.Lines} lines for {tenants} tenants: it is not measuring the whole board.");
         }
 
-        var exportNote = "pages of 200";
+        var exportNote = "one ordered stream, newest checks per 200 rows";
         settings.Report($"status-first-page-{key}-p95-ms", firstPage.P95, "0.0");
         settings.Report($"status-export-{key}-s", exportMs / 1000, "0.000");
         if (commands is not null)
