@@ -284,11 +284,17 @@ public sealed class StatusService(
         return StatusActionResult.Ok("Review recorded.");
     }
 
-    /// <summary>Streams the board as filtered (all pages) as CSV; audited.</summary>
-    public Task ExportCsvAsync(StatusBoardQuery query, Stream output, CancellationToken ct) => ExportCsvAsync(query, output, progress: null, ct);
+    /// <summary>
+    /// Streams the board as filtered (all rows) as CSV straight to a client, audited once every row is out. Rows already
+    /// sent are the client's, so an export stopped part-way (the client went away) is audited too, as a failure.
+    /// </summary>
+    public Task ExportCsvAsync(StatusBoardQuery query, Stream output, CancellationToken ct) => WriteCsvAsync(query, output, progress: null, auditStoppedEarly: true, ct);
 
-    /// <summary>As above, reporting rows written of the board's total (known from the first page's count).</summary>
-    public async Task ExportCsvAsync(StatusBoardQuery query, Stream output, IProgress<Portal.Components.Shared.LongWork.WorkProgress>? progress, CancellationToken ct)
+    /// <summary>As above into a page export's temporary file, reporting rows written of the total; a cancelled one is discarded and leaves no entry.</summary>
+    public Task ExportCsvAsync(StatusBoardQuery query, Stream output, IProgress<Portal.Components.Shared.LongWork.WorkProgress>? progress, CancellationToken ct) =>
+        WriteCsvAsync(query, output, progress, auditStoppedEarly: false, ct);
+
+    private async Task WriteCsvAsync(StatusBoardQuery query, Stream output, IProgress<Portal.Components.Shared.LongWork.WorkProgress>? progress, bool auditStoppedEarly, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         await currentUser.RequireAnyRoleAsync(Roles.Readers);
@@ -315,40 +321,56 @@ public sealed class StatusService(
         var total = await joined.CountAsync(ct);
         progress?.Report(new(0, total));
         var rows = 0;
-        var batch = new List<BoardRowData>(ExportBatchSize);
-        await foreach (var row in InBoardOrder(joined).AsAsyncEnumerable().WithCancellation(ct))
+        try
         {
-            batch.Add(row);
-            if (batch.Count == ExportBatchSize)
+            var batch = new List<BoardRowData>(ExportBatchSize);
+            await foreach (var row in InBoardOrder(joined).AsAsyncEnumerable().WithCancellation(ct))
             {
-                rows += await WriteExportBatchAsync(csv, historyDb, batch, ct);
-                progress?.Report(new(rows, Math.Max(rows, total)));
-                batch.Clear();
+                batch.Add(row);
+                if (batch.Count == ExportBatchSize)
+                {
+                    rows += batch.Count; // counted before they go out: a stop while they are being sent still records them
+                    await WriteExportBatchAsync(csv, historyDb, batch, ct);
+                    progress?.Report(new(rows, Math.Max(rows, total)));
+                    batch.Clear();
+                }
             }
+
+            rows += batch.Count;
+            await WriteExportBatchAsync(csv, historyDb, batch, ct);
+        }
+        catch (Exception) when (auditStoppedEarly && rows > 0)
+        {
+            await AuditExportAsync(query, rows, AuditOutcome.Failure, stoppedEarly: true);
+            throw;
         }
 
-        rows += await WriteExportBatchAsync(csv, historyDb, batch, ct);
         progress?.Report(new(rows, Math.Max(rows, total)));
-        await audit.WriteAsync(new AuditEvent("status.exported", AuditOutcome.Success, TenantId: null, new Dictionary<string, string?>
+        await AuditExportAsync(query, rows, AuditOutcome.Success, stoppedEarly: false);
+    }
+
+    /// <summary>Written with <see cref="CancellationToken.None"/>: a client closing now must not skip it.</summary>
+    private Task AuditExportAsync(StatusBoardQuery query, int rows, AuditOutcome outcome, bool stoppedEarly) =>
+        audit.WriteAsync(new AuditEvent("status.exported", outcome, TenantId: null, new Dictionary<string, string?>
         {
             ["rows"] = rows.ToString(CultureInfo.InvariantCulture),
+            ["stoppedEarly"] = stoppedEarly ? "true" : null,
             ["search"] = query.Search,
             ["tag"] = query.Tag,
             ["status"] = query.Status?.ToString(),
             ["regionId"] = query.RegionId?.ToString(CultureInfo.InvariantCulture),
             ["rotation"] = query.Rotation == RotationFilter.Any ? null : query.Rotation.ToString(),
             ["reviewOverdue"] = query.ReviewOverdue ? "true" : null,
-        }), ct);
-    }
+        }), CancellationToken.None);
 
     private const int ExportBatchSize = 200;
 
     /// <summary>Writes one batch of export rows with each layer's newest check (the file has no sparkline history).</summary>
-    private static async Task<int> WriteExportBatchAsync(CsvWriter csv, PortalDbContext historyDb, List<BoardRowData> batch, CancellationToken ct)
+    private static async Task WriteExportBatchAsync(CsvWriter csv, PortalDbContext historyDb, List<BoardRowData> batch, CancellationToken ct)
     {
         if (batch.Count == 0)
         {
-            return 0;
+            return;
         }
 
         foreach (var r in await WithCellsAsync(historyDb, batch, historyLength: 1, ct))
@@ -373,7 +395,6 @@ public sealed class StatusService(
 
         await csv.FlushAsync(ct);
         ct.ThrowIfCancellationRequested(); // buffered rows (Npgsql) do not look at the token themselves
-        return batch.Count;
     }
 
     private static string Iso(DateTime? utc) => utc?.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? "";

@@ -38,10 +38,10 @@ public sealed class AuditExportCancelTests : IAsyncLifetime
     {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         // The client goes away as soon as the first rows reach it: those rows are out, so the export must be on record.
-        var output = new CancelOnFirstWrite(cancellation);
+        var output = new CancelOnFirstWriteStream(cancellation);
         await using var scope = _portal.Services.ScopeFor("export-dropper", Roles.Auditor);
 
-        var cancelled = await CancelledAsync(scope.ServiceProvider.GetRequiredService<AuditQueryService>()
+        var cancelled = await CancelOnFirstWriteStream.CancelledAsync(scope.ServiceProvider.GetRequiredService<AuditQueryService>()
             .ExportCsvAsync(AuditFilter.None, output, cancellation.Token));
 
         cancelled.ShouldBeTrue("the export was expected to be cancelled, but it completed");
@@ -60,10 +60,10 @@ public sealed class AuditExportCancelTests : IAsyncLifetime
         var before = await AuditRowsAsync();
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         // The page's Cancel: its rows went to a temporary file that is discarded.
-        var output = new CancelOnFirstWrite(cancellation);
+        var output = new CancelOnFirstWriteStream(cancellation);
         await using var scope = _portal.Services.ScopeFor("export-canceller", Roles.Auditor);
 
-        var cancelled = await CancelledAsync(scope.ServiceProvider.GetRequiredService<AuditQueryService>()
+        var cancelled = await CancelOnFirstWriteStream.CancelledAsync(scope.ServiceProvider.GetRequiredService<AuditQueryService>()
             .ExportCsvAsync(AuditFilter.None, output, new Progress<Portal.Components.Shared.LongWork.WorkProgress>(), cancellation.Token));
 
         cancelled.ShouldBeTrue("the export was expected to be cancelled, but it completed");
@@ -90,19 +90,6 @@ public sealed class AuditExportCancelTests : IAsyncLifetime
         exported.DetailsJson.ShouldContain($"\"rows\":\"{rows.ToString(CultureInfo.InvariantCulture)}\"");
     }
 
-    private static async Task<bool> CancelledAsync(Task work)
-    {
-        try
-        {
-            await work;
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            return true;
-        }
-    }
-
     private async Task<long> AuditRowsAsync()
     {
         await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
@@ -113,35 +100,5 @@ public sealed class AuditExportCancelTests : IAsyncLifetime
     {
         await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
         return await db.Set<AuditEntry>().AsNoTracking().Where(e => e.Actor == actor && e.Action == AuditActions.AuditExported).ToListAsync(Ct);
-    }
-
-    /// <summary>A reader that cancels the export when the first bytes reach it, and counts what it got.</summary>
-    private sealed class CancelOnFirstWrite(CancellationTokenSource cancellation) : MemoryStream
-    {
-        public int Lines => ToArray().Count(b => b == (byte)'\n');
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            base.Write(buffer, offset, count);
-            cancellation.Cancel();
-        }
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            base.Write(buffer);
-            cancellation.Cancel();
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            Write(buffer, offset, count);
-            return Task.CompletedTask;
-        }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Write(buffer.Span);
-            return ValueTask.CompletedTask;
-        }
     }
 }

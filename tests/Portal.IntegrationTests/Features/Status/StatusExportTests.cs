@@ -95,6 +95,60 @@ public sealed class StatusExportTests
         reports[^1].Done.ShouldBe(Tenants);
     }
 
+    [Fact]
+    public async Task Download_DroppedPartWay_IsAuditedAsAFailure_ButACancelledPageExportIsNot()
+    {
+        await using var portal = await TenantsTestPortal.StartAsync();
+        const int Tenants = 450; // three batches of 200
+        var now = DateTime.UtcNow;
+        await using (var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct))
+        {
+            var region = await db.Set<Region>().OrderBy(r => r.Id).FirstAsync(r => r.Product == RegionProduct.Uem, Ct);
+            db.AddRange(Enumerable.Range(0, Tenants).Select(i => new Tenant
+            {
+                DisplayName = $"Dropped {i:000}", NormalizedName = $"DROPPED {i:000}", UemConsoleUrl = "https://export.example/console", UemApiUrl = "https://export.example/api",
+                UemTokenUrl = region.TokenUrl, UemRegionId = region.Id, OAuthClientId = "client", CreatedUtc = now, CreatedBy = "test", UpdatedUtc = now, UpdatedBy = "test",
+            }));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await using var scope = portal.Services.ScopeFor("dropper", Roles.Auditor);
+        var status = scope.ServiceProvider.GetRequiredService<StatusService>();
+
+        // The client goes away once the first rows reach it: those rows are out, so the export is on record.
+        using (var dropped = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            var output = new CancelOnFirstWriteStream(dropped);
+            (await CancelOnFirstWriteStream.CancelledAsync(status.ExportCsvAsync(new StatusBoardQuery(), output, dropped.Token))).ShouldBeTrue();
+            output.Lines.ShouldBeLessThan(Tenants);
+            var entry = (await ExportedEntriesAsync(portal)).ShouldHaveSingleItem();
+            entry.Outcome.ShouldBe(Portal.Features.Audit.AuditOutcome.Failure);
+            entry.DetailsJson.ShouldContain("\"stoppedEarly\":\"true\"");
+        }
+
+        // The page's Cancel: the rows went to a temporary file that is discarded, so nothing is added.
+        using (var cancelled = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            var output = new CancelOnFirstWriteStream(cancelled);
+            (await CancelOnFirstWriteStream.CancelledAsync(status.ExportCsvAsync(new StatusBoardQuery(), output, new Synchronous(_ => { }), cancelled.Token))).ShouldBeTrue();
+            (await ExportedEntriesAsync(portal)).Count.ShouldBe(1);
+        }
+
+        // To the end: one more entry, a success with every row.
+        using var full = new MemoryStream();
+        await status.ExportCsvAsync(new StatusBoardQuery(), full, Ct);
+        var success = (await ExportedEntriesAsync(portal)).Where(e => e.Outcome == Portal.Features.Audit.AuditOutcome.Success).ShouldHaveSingleItem();
+        var rows = Encoding.UTF8.GetString(full.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
+        rows.ShouldBeGreaterThanOrEqualTo(Tenants);
+        success.DetailsJson.ShouldContain($"\"rows\":\"{rows}\"");
+    }
+
+    private static async Task<List<Portal.Features.Audit.AuditEntry>> ExportedEntriesAsync(TenantsTestPortal portal)
+    {
+        await using var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
+        return await db.Set<Portal.Features.Audit.AuditEntry>().AsNoTracking().Where(e => e.Action == "status.exported" && e.Actor == "dropper").OrderBy(e => e.Id).ToListAsync(Ct);
+    }
+
     private sealed class Synchronous(Action<WorkProgress> onReport) : IProgress<WorkProgress>
     {
         public void Report(WorkProgress value) => onReport(value);
