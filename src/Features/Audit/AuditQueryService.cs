@@ -75,15 +75,16 @@ public sealed class AuditQueryService(
         }
         catch (Exception) when (auditStoppedEarly && rows > 0)
         {
-            await AuditExportAsync(scoped, filter.TenantId, rows, AuditOutcome.Failure, stoppedEarly: true);
+            await AuditExportAsync(scoped, filter.TenantId, rows, AuditOutcome.Failure, stoppedEarly: true, CancellationToken.None);
             throw;
         }
 
-        await AuditExportAsync(scoped, filter.TenantId, rows, AuditOutcome.Success, stoppedEarly: false);
+        // Every row is out: a client closing now must not skip the entry. A page export may still be cancelled here (its
+        // file is then discarded).
+        await AuditExportAsync(scoped, filter.TenantId, rows, AuditOutcome.Success, stoppedEarly: false, auditStoppedEarly ? CancellationToken.None : cancellationToken);
     }
 
-    /// <summary>Writes the entry with <see cref="CancellationToken.None"/>: a client closing now must not skip it.</summary>
-    private Task AuditExportAsync(ScopedFilter scoped, string? tenantId, int rows, AuditOutcome outcome, bool stoppedEarly)
+    private Task AuditExportAsync(ScopedFilter scoped, string? tenantId, int rows, AuditOutcome outcome, bool stoppedEarly, CancellationToken cancellationToken)
     {
         var details = Describe(scoped);
         details["rows"] = rows.ToString(CultureInfo.InvariantCulture);
@@ -92,7 +93,7 @@ public sealed class AuditQueryService(
             details["stoppedEarly"] = "true";
         }
 
-        return audit.WriteAsync(new AuditEvent(AuditActions.AuditExported, outcome, tenantId, details), CancellationToken.None);
+        return audit.WriteAsync(new AuditEvent(AuditActions.AuditExported, outcome, tenantId, details), cancellationToken);
     }
 
     private async Task<int> WriteRowsAsync(ScopedFilter scoped, Stream output, IProgress<Components.Shared.LongWork.WorkProgress>? progress, Action<int> written, CancellationToken cancellationToken)

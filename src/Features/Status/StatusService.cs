@@ -341,16 +341,16 @@ public sealed class StatusService(
         }
         catch (Exception) when (auditStoppedEarly && rows > 0)
         {
-            await AuditExportAsync(query, rows, AuditOutcome.Failure, stoppedEarly: true);
+            await AuditExportAsync(query, rows, AuditOutcome.Failure, stoppedEarly: true, CancellationToken.None);
             throw;
         }
 
         progress?.Report(new(rows, Math.Max(rows, total)));
-        await AuditExportAsync(query, rows, AuditOutcome.Success, stoppedEarly: false);
+        // Every row is out: a client closing now must not skip the entry; a page export may still be cancelled (file discarded).
+        await AuditExportAsync(query, rows, AuditOutcome.Success, stoppedEarly: false, auditStoppedEarly ? CancellationToken.None : ct);
     }
 
-    /// <summary>Written with <see cref="CancellationToken.None"/>: a client closing now must not skip it.</summary>
-    private Task AuditExportAsync(StatusBoardQuery query, int rows, AuditOutcome outcome, bool stoppedEarly) =>
+    private Task AuditExportAsync(StatusBoardQuery query, int rows, AuditOutcome outcome, bool stoppedEarly, CancellationToken ct) =>
         audit.WriteAsync(new AuditEvent("status.exported", outcome, TenantId: null, new Dictionary<string, string?>
         {
             ["rows"] = rows.ToString(CultureInfo.InvariantCulture),
@@ -361,7 +361,7 @@ public sealed class StatusService(
             ["regionId"] = query.RegionId?.ToString(CultureInfo.InvariantCulture),
             ["rotation"] = query.Rotation == RotationFilter.Any ? null : query.Rotation.ToString(),
             ["reviewOverdue"] = query.ReviewOverdue ? "true" : null,
-        }), CancellationToken.None);
+        }), ct);
 
     private const int ExportBatchSize = 200;
 
