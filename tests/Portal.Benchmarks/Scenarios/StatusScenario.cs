@@ -58,7 +58,7 @@ public sealed class StatusScenario : IScenario
         results.Add(new("Status board: last page", n, await Measure.RepeatAsync(reps, () => status.QueryBoardAsync(new StatusBoardQuery { Page = lastPage }, cancellationToken)), null, "OFFSET paging"));
         commands?.Recording = true;
         var exportWatch = Stopwatch.StartNew();
-        var exported = new CountingStream();
+        var exported = new LineCountingStream();
         await status.ExportCsvAsync(new StatusBoardQuery(), exported, cancellationToken);
         var exportMs = exportWatch.Elapsed.TotalMilliseconds;
         commands?.Recording = false;
@@ -107,48 +107,6 @@ public sealed class StatusScenario : IScenario
         }
 
         return fullScans;
-    }
-
-    /// <summary>A sink that counts the lines written to it (the export's rows plus its header).</summary>
-    private sealed class CountingStream : Stream
-    {
-        public long Lines { get; private set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer) => Lines += buffer.Count((byte)'\n');
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Write(buffer.Span);
-            return ValueTask.CompletedTask;
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            Write(buffer.AsSpan(offset, count));
-            return Task.CompletedTask;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>
