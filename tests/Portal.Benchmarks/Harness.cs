@@ -54,6 +54,9 @@ public sealed record BenchmarkSettings(bool Quick, string WorkFolder, string? Po
     /// <summary>The scenario's machine-readable figures, printed after its table as <c>key: value</c> lines.</summary>
     public List<KeyValuePair<string, string>> KeyLines { get; } = [];
 
+    /// <summary>Detail printed with the scenario's table on the console (e.g. per-sample profiles), not written to the results file.</summary>
+    public List<string> Details { get; } = [];
+
     public void Report(string key, double value, string format = "0.00") =>
         KeyLines.Add(new(key, value.ToString(format, CultureInfo.InvariantCulture)));
 

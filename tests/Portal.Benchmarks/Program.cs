@@ -82,6 +82,7 @@ public static class BenchmarkProgram
                 var rows = await scenario.RunAsync(settings, CancellationToken.None);
                 results.AddRange(rows);
                 Console.WriteLine(ResultTable.ToMarkdown(rows, quick, database));
+                settings.Details.ForEach(Console.WriteLine);
                 Console.Write(settings.KeyLinesText());
                 keyLines.Append(settings.KeyLinesText());
             }
