@@ -33,8 +33,10 @@ public sealed class AuditQueryService(
             return new AuditEntriesPage(entries, entries.Count > 0 ? entries[^1].Id : null, hasNewer && entries.Count > 0 ? entries[0].Id : null);
         }
 
-        var page = olderThanId is { } older ? query.Where(e => e.Id < older) : query;
-        entries = await page.OrderByDescending(e => e.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
+        // One query shape for the first page and every older one (the first page is "older than any id"): EF Core compiles
+        // it once, so the first step deeper does not pay a second compilation.
+        var olderThan = olderThanId ?? long.MaxValue;
+        entries = await query.Where(e => e.Id < olderThan).OrderByDescending(e => e.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
         var hasOlder = entries.Count > pageSize;
         entries = [.. entries.Take(pageSize)];
         return new AuditEntriesPage(

@@ -168,6 +168,83 @@ public sealed class AuditTrailTests(SharedPortal portal)
         backToSecond.Entries.Select(e => e.Id).ShouldBe(second.Entries.Select(e => e.Id));
     }
 
+    [Fact]
+    public async Task Query_OlderPage_ReusesTheFirstPagesCompiledQuery()
+    {
+        await using var scope = portal.Services.ScopeFor("audit-shape", Roles.Auditor);
+        var sink = scope.ServiceProvider.GetRequiredService<IAuditSink>();
+        for (var i = 0; i < 60; i++)
+        {
+            await sink.WriteAsync(new AuditEvent("test.shape", AuditOutcome.Failure, "tenant-shape"), Ct);
+        }
+
+        // A filter shape (actor, action, outcome and tenant together) no other test queries, so the compilations counted are this test's.
+        var query = scope.ServiceProvider.GetRequiredService<AuditQueryService>();
+        var filter = new AuditFilter { Actor = "audit-shape", Action = "test.shape", Outcome = AuditOutcome.Failure, TenantId = "tenant-shape" };
+        using var compilations = new AuditShapeCompilations();
+        var first = await query.QueryAsync(filter, cancellationToken: Ct);
+        var compiledForFirst = compilations.Count;
+        var older = await query.QueryAsync(filter, olderThanId: first.OlderThanId, cancellationToken: Ct);
+
+        first.Entries.Count.ShouldBe(50);
+        older.Entries.Count.ShouldBe(10);
+        compiledForFirst.ShouldBeGreaterThanOrEqualTo(1, "the counter must see the first page's compilation, or it proves nothing");
+        (compilations.Count - compiledForFirst).ShouldBe(0, "the next older page must reuse the first page's compiled query, not compile a shape of its own");
+    }
+
+    /// <summary>
+    /// Counts EF Core's query compilations (<see cref="Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.QueryCompilationStarting"/>,
+    /// through its DiagnosticListener) of audit queries filtered on actor, action, outcome and tenant at once.
+    /// </summary>
+    private sealed class AuditShapeCompilations : IObserver<System.Diagnostics.DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly IDisposable _allListeners;
+        private readonly List<IDisposable> _subscriptions = [];
+        private int _count;
+
+        public AuditShapeCompilations() => _allListeners = System.Diagnostics.DiagnosticListener.AllListeners.Subscribe(this);
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void OnNext(System.Diagnostics.DiagnosticListener value)
+        {
+            if (value.Name == Microsoft.EntityFrameworkCore.DbLoggerCategory.Name)
+            {
+                lock (_subscriptions)
+                {
+                    _subscriptions.Add(value.Subscribe(this, name => name == Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.QueryCompilationStarting.Name));
+                }
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            var text = (value.Value as Microsoft.EntityFrameworkCore.Diagnostics.QueryExpressionEventData)?.Expression.ToString() ?? "";
+            if (text.Contains(".Actor ", StringComparison.Ordinal) && text.Contains(".Action ", StringComparison.Ordinal)
+                && text.Contains(".Outcome", StringComparison.Ordinal) && text.Contains(".TenantId ", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            _allListeners.Dispose();
+            lock (_subscriptions)
+            {
+                _subscriptions.ForEach(s => s.Dispose());
+            }
+        }
+    }
+
     internal const string TestPassword = "Audit-Passw0rd!long";
 
     private async Task<List<AuditEntry>> EntriesAsync(string actor, string action)
