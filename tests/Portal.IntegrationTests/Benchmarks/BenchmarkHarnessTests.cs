@@ -44,6 +44,27 @@ public sealed class BenchmarkHarnessTests
             double.IsFinite(max).ShouldBeTrue(row[1]);
         }
 
+        // The audit page queries' per-sample attribution (key lines after the table): present, and really observed.
+        var keys = (await File.ReadAllLinesAsync(output, Xunit.TestContext.Current.CancellationToken))
+            .Select(l => l.Split(": ", 2))
+            .Where(p => p.Length == 2 && p[0].StartsWith("audit-", StringComparison.Ordinal))
+            .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
+        foreach (var query in (string[])["audit-first", "audit-deep", "audit-tenant-month"])
+        {
+            keys[$"{query}-cold-ms"].ShouldBeGreaterThan(0, query);
+            keys[$"{query}-slow-samples"].ShouldBeInRange(0, 3, query); // of 3 --quick repetitions
+            foreach (var summed in (string[])["slow-gc-pause-ms", "slow-compiles", "slow-read-bytes", "slow-rchar-bytes", "slow-cpu-ms", "slow-jit-ms"])
+            {
+                keys[$"{query}-{summed}"].ShouldBeGreaterThanOrEqualTo(0, $"{query}-{summed}");
+            }
+        }
+
+        keys["audit-deep-p95-ms"].ShouldBeGreaterThanOrEqualTo(keys["audit-deep-cold-ms"], "the goal's p95 is over every sample, the cold first one included");
+        // EF Core's meter is really read: the one-tenant-one-month filter's first run compiles its queries (time range to ids, page).
+        keys["audit-tenant-month-cold-compiles"].ShouldBeGreaterThanOrEqualTo(1);
+        // The deep page shares the first page's query shape, compiled by then: its first sample compiles nothing.
+        keys["audit-deep-cold-compiles"].ShouldBe(0);
+
         File.Delete(output);
     }
 
