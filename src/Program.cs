@@ -21,8 +21,7 @@ try
     builder.AddPortalUi();
 
     var app = builder.Build();
-    await app.InitializePortalDatabaseAsync();
-    app.UsePortalPipeline();
+    await app.PreparePortalAsync();
     await app.RunAsync();
     return 0;
 }

@@ -39,13 +39,20 @@ public sealed class DatabaseInitializer(
             }
         }
 
-        await firstAdmin.EnsureRolesAndFirstAdminAsync(cancellationToken);
+        // The first admin and the seed data touch different tables, so they are written side by side (each on its
+        // own context; SQLite serialises the writes). Seeders keep their order: the demo tenant needs the regions.
+        await Task.WhenAll(
+            Task.Run(() => firstAdmin.EnsureRolesAndFirstAdminAsync(cancellationToken), cancellationToken),
+            Task.Run(() => SeedInOrderAsync(cancellationToken), cancellationToken));
+        logger.LogInformation("Database ready");
+    }
+
+    private async Task SeedInOrderAsync(CancellationToken cancellationToken)
+    {
         foreach (var seeder in seeders)
         {
             await seeder.SeedAsync(cancellationToken);
         }
-
-        logger.LogInformation("Database ready");
     }
 }
 

@@ -68,6 +68,11 @@ public sealed class FirstRunTests(FirstRunFixture fixture, ITestOutputHelper out
     public async Task DockerfileEntrypoint_PublishedOutputInProduction_IsStyledAndHasNoSimulator()
     {
         var app = await fixture.PublishedOutputAsync();
+        foreach (var assembly in new[] { "Portal.dll", "MudBlazor.dll", "Microsoft.EntityFrameworkCore.dll" })
+        {
+            IsReadyToRun(Path.Combine(app, assembly)).ShouldBeTrue($"the image's {assembly} is precompiled (ReadyToRun); otherwise every start JIT-compiles it");
+        }
+
         var runtime = DockerfileRuntime.Read(Path.Combine(fixture.Clone, "Dockerfile"));
         var port = FirstRunFixture.FreeLoopbackPort();
         var data = fixture.NewDataFolder("production");
@@ -102,6 +107,13 @@ public sealed class FirstRunTests(FirstRunFixture fixture, ITestOutputHelper out
         (await browser.Page.Locator("main").InnerTextAsync()).ShouldNotContain(DemoTenantName);
         browser.ConsoleErrors.ShouldBeEmpty();
         AssertPasswordOnlyOnTheConsole(Path.Combine(data, "logs"), portal.FirstAdminPassword());
+    }
+
+    /// <summary>Whether the assembly carries native code for this runtime: a ReadyToRun image has a managed native header.</summary>
+    private static bool IsReadyToRun(string path)
+    {
+        using var image = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(path));
+        return image.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
     }
 
     /// <summary>The log files exist (the volume's log path works) and the first admin's password is in none of them.</summary>
