@@ -36,6 +36,7 @@ public sealed class CircuitsScenario : IScenario
     {
         Directory.CreateDirectory(settings.WorkFolder);
         await using var portal = BenchPortal.StartOnLoopback(settings.WorkFolder);
+        using var circuits = new ActiveCircuits(portal.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await TenantSeeder.SeedAsync(portal, 100, cancellationToken);
         await SeedCheckHistoryAsync(portal, cancellationToken);
         await using var browser = await BrowserSession.LaunchAsync(portal.BaseAddress);
@@ -69,8 +70,8 @@ public sealed class CircuitsScenario : IScenario
 
         // Home first, as the reference: what any signed-in page costs (layout, app bar, navigation, the circuit itself).
         // Then the status board, the target page: its figure minus home's is what the board adds.
-        var home = await MemorySlopeAsync(context, settings, "/", HomeReady, "home pages", cancellationToken);
-        var board = await MemorySlopeAsync(context, settings, "/status", BoardReady, "status boards", cancellationToken);
+        var home = await MemorySlopeAsync(context, circuits, settings, "/", HomeReady, "home pages", cancellationToken);
+        var board = await MemorySlopeAsync(context, circuits, settings, "/status", BoardReady, "status boards", cancellationToken);
         results.AddRange(home.Results);
         results.AddRange(board.Results);
 
@@ -96,14 +97,20 @@ public sealed class CircuitsScenario : IScenario
         where TEntryPoint : class
     {
         await using var anchor = new AnchorApp<TEntryPoint>();
+        using var circuits = new ActiveCircuits(anchor.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await using var browser = await BrowserSession.LaunchAsync(anchor.BaseAddress);
         await using var context = await browser.NewContextAsync();
-        return await MemorySlopeAsync(context, settings, "/", "document.querySelector('h1') !== null", label, cancellationToken, shellSelector);
+        return await MemorySlopeAsync(context, circuits, settings, "/", "document.querySelector('h1') !== null", label, cancellationToken, shellSelector);
     }
 
-    /// <summary>Heap after a full compacting GC with 0, then N1, then N2 circuits of <paramref name="path"/> open, and the least-squares slope.</summary>
+    /// <summary>
+    /// Heap after a full compacting GC with 0, then N1, then N2 pages of <paramref name="path"/> open, and the least-squares
+    /// slope of the heap over the circuits the server really held at each reading (<paramref name="circuits"/>): circuits
+    /// of pages closed earlier may still be held at the first reading and evicted by the last, which would otherwise
+    /// count against the pages opened in between.
+    /// </summary>
     private static async Task<(List<BenchmarkResult> Results, double SlopeBytes)> MemorySlopeAsync(
-        IBrowserContext context, BenchmarkSettings settings, string path, string ready, string label, CancellationToken cancellationToken,
+        IBrowserContext context, ActiveCircuits circuits, BenchmarkSettings settings, string path, string ready, string label, CancellationToken cancellationToken,
         string shellSelector = ".mud-layout")
     {
         // Warm-up: the first circuits pay one-time costs (render caches, pooled buffers) that would inflate the slope.
@@ -116,7 +123,7 @@ public sealed class CircuitsScenario : IScenario
         var results = new List<BenchmarkResult>();
         int[] steps = settings.Quick ? [0, 5, 10] : [0, 20, 50];
         var pages = new List<IPage>();
-        var points = new List<(int Circuits, long Heap)>();
+        var points = new List<(long Circuits, long Heap)>();
         var allOpenTimes = new List<double>();
         foreach (var target in steps)
         {
@@ -129,14 +136,20 @@ public sealed class CircuitsScenario : IScenario
             }
 
             var heap = await SettledHeapAsync(cancellationToken);
+            var held = circuits.Count; // read with the heap: both after the settling delay
             await PauseForHeapDumpAsync(path, target, cancellationToken);
-            points.Add((target, heap));
+            points.Add((held, heap));
             allOpenTimes.AddRange(openTimes);
             if (target > 0)
             {
                 results.Add(new($"Circuits: {target} open {label}", target.ToString(CultureInfo.InvariantCulture), openTimes, Mb(heap),
-                    string.Create(CultureInfo.InvariantCulture, $"live heap after compacting GC; {Kb((heap - points[0].Heap) / (double)target):0} KB per circuit vs 0 open ({Mb(points[0].Heap):0.0} MB)")));
+                    string.Create(CultureInfo.InvariantCulture, $"live heap after compacting GC; server holds {held} circuits ({points[0].Circuits} at 0 open); {Kb((heap - points[0].Heap) / (double)(held - points[0].Circuits)):0} KB per circuit vs 0 open ({Mb(points[0].Heap):0.0} MB)")));
             }
+        }
+
+        if (points[^1].Circuits - points[0].Circuits < steps[^1] / 2)
+        {
+            throw new InvalidOperationException($"{label}: the server held {points[0].Circuits} circuits with none open and {points[^1].Circuits} with {steps[^1]} open; the pages did not each hold a circuit.");
         }
 
         var slope = Slope(points);
@@ -243,7 +256,7 @@ public sealed class CircuitsScenario : IScenario
         return GC.GetTotalMemory(forceFullCollection: false);
     }
 
-    private static double Slope(IReadOnlyList<(int Circuits, long Heap)> points)
+    private static double Slope(IReadOnlyList<(long Circuits, long Heap)> points)
     {
         var meanX = points.Average(p => (double)p.Circuits);
         var meanY = points.Average(p => (double)p.Heap);
