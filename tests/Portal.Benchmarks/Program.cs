@@ -6,6 +6,11 @@ namespace Portal.Benchmarks;
 /// Usage: Portal.Benchmarks [--quick] [--scenario NAME] [--out results.md] [--provider sqlite|postgres] [--postgres "CONNECTION STRING"] [--audit-rows N]
 /// </summary>
 /// <remarks>
+/// Every scenario of a run with several runs in a process of its own (this harness again, with <c>--scenario NAME</c>), so
+/// what one scenario leaves on the heap (pooled buffers, caches, hosts still shutting down) cannot drain away while the
+/// next one measures memory.
+/// </remarks>
+/// <remarks>
 /// <c>--provider postgres</c> runs the portal on PostgreSQL: <c>--postgres</c> (or the environment variable
 /// <c>PORTAL_BENCH_POSTGRES</c>) is an Npgsql connection string to an admin database on a server where the user may create
 /// databases; each portal gets a fresh one, dropped afterwards. Scenarios that only make sense on SQLite are skipped.
@@ -13,6 +18,9 @@ namespace Portal.Benchmarks;
 public static class BenchmarkProgram
 {
     public const string PostgresEnvironmentVariable = "PORTAL_BENCH_POSTGRES";
+
+    /// <summary>Where a scenario run in its own process writes its rows, key lines and details for the run that started it.</summary>
+    private const string OutcomeOption = "--outcome";
 
     public static async Task<int> Main(string[] args)
     {
@@ -66,7 +74,8 @@ public static class BenchmarkProgram
         var database = postgres is null ? "SQLite" : await BenchPostgres.DescribeServerAsync(postgres);
         var work = Directory.CreateTempSubdirectory("portal-bench-").FullName;
         var results = new List<BenchmarkResult>();
-        var keyLines = new System.Text.StringBuilder();
+        var keyLines = new List<KeyValuePair<string, string>>();
+        var outcomeFile = ArgValue(args, OutcomeOption);
         try
         {
             foreach (var scenario in selected)
@@ -77,6 +86,15 @@ public static class BenchmarkProgram
                     continue;
                 }
 
+                if (selected.Length > 1)
+                {
+                    // The scenario's own process prints its table, details and key lines itself.
+                    var outcome = await ScenarioOutcome.RunInOwnProcessAsync(scenario.Name, ChildArguments(args), Path.Combine(work, scenario.Name + ".json"));
+                    results.AddRange(outcome.Rows);
+                    keyLines.AddRange(outcome.KeyLines);
+                    continue;
+                }
+
                 Console.WriteLine($"==> {scenario.Name}");
                 var settings = new BenchmarkSettings(quick, Path.Combine(work, scenario.Name), postgres, auditRows);
                 var rows = await scenario.RunAsync(settings, CancellationToken.None);
@@ -84,7 +102,13 @@ public static class BenchmarkProgram
                 Console.WriteLine(ResultTable.ToMarkdown(rows, quick, database));
                 settings.Details.ForEach(Console.WriteLine);
                 Console.Write(settings.KeyLinesText());
-                keyLines.Append(settings.KeyLinesText());
+                keyLines.AddRange(settings.KeyLines);
+            }
+
+            if (outcomeFile is not null)
+            {
+                await ScenarioOutcome.WriteAsync(outcomeFile, new ScenarioOutcome(results, keyLines));
+                return 0;
             }
         }
         finally
@@ -99,7 +123,7 @@ public static class BenchmarkProgram
             }
         }
 
-        var table = ResultTable.ToMarkdown(results, quick, database) + Environment.NewLine + keyLines;
+        var table = ResultTable.ToMarkdown(results, quick, database) + Environment.NewLine + ScenarioOutcome.KeyLinesText(keyLines);
         Console.WriteLine();
         Console.WriteLine(table);
         if (output is not null)
@@ -109,6 +133,24 @@ public static class BenchmarkProgram
         }
 
         return 0;
+    }
+
+    /// <summary>This run's options for a scenario's own process: everything but which scenarios to run and where to write.</summary>
+    private static List<string> ChildArguments(string[] args)
+    {
+        var result = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--scenario" or "--out" or OutcomeOption)
+            {
+                i++; // and its value
+                continue;
+            }
+
+            result.Add(args[i]);
+        }
+
+        return result;
     }
 
     private static string? ArgValue(string[] args, string name)
