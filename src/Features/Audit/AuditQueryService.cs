@@ -53,37 +53,27 @@ public sealed class AuditQueryService(
     }
 
     /// <summary>
-    /// Streams the filtered entries as CSV straight to a client (the GET endpoints), row by row in constant memory, and
-    /// audits the export once every row is written, with the number of rows. Rows already sent are the client's, so an
-    /// export stopped part-way (the client went away) is audited too, as a failure with the rows written before it stopped.
+    /// Streams the filtered entries as CSV straight to a client (the GET endpoints), row by row in constant memory, audited
+    /// as <see cref="AuditedExport"/> describes (a download stopped part-way included).
     /// </summary>
     public Task ExportCsvAsync(AuditFilter filter, Stream output, CancellationToken cancellationToken = default) =>
-        WriteCsvAsync(filter, output, progress: null, auditStoppedEarly: true, cancellationToken);
+        WriteCsvAsync(filter, output, progress: null, toClient: true, cancellationToken);
 
     /// <summary>
     /// As above into a page export's temporary file, reporting rows written of the total (one count query first). A
-    /// cancelled page export discards its file, so nothing reached anyone and it leaves no entry.
+    /// cancelled page export discards its file and leaves no entry.
     /// </summary>
     public Task ExportCsvAsync(AuditFilter filter, Stream output, IProgress<Components.Shared.LongWork.WorkProgress>? progress, CancellationToken cancellationToken = default) =>
-        WriteCsvAsync(filter, output, progress, auditStoppedEarly: false, cancellationToken);
+        WriteCsvAsync(filter, output, progress, toClient: false, cancellationToken);
 
-    private async Task WriteCsvAsync(AuditFilter filter, Stream output, IProgress<Components.Shared.LongWork.WorkProgress>? progress, bool auditStoppedEarly, CancellationToken cancellationToken)
+    private async Task WriteCsvAsync(AuditFilter filter, Stream output, IProgress<Components.Shared.LongWork.WorkProgress>? progress, bool toClient, CancellationToken cancellationToken)
     {
         var scoped = await ScopeAsync(filter, cancellationToken);
-        var rows = 0;
-        try
-        {
-            rows = await WriteRowsAsync(scoped, output, progress, written => rows = written, cancellationToken);
-        }
-        catch (Exception) when (auditStoppedEarly && rows > 0)
-        {
-            await AuditExportAsync(scoped, filter.TenantId, rows, AuditOutcome.Failure, stoppedEarly: true, CancellationToken.None);
-            throw;
-        }
-
-        // Every row is out: a client closing now must not skip the entry. A page export may still be cancelled here (its
-        // file is then discarded).
-        await AuditExportAsync(scoped, filter.TenantId, rows, AuditOutcome.Success, stoppedEarly: false, auditStoppedEarly ? CancellationToken.None : cancellationToken);
+        await AuditedExport.WriteAsync(
+            written => WriteRowsAsync(scoped, output, progress, written, cancellationToken),
+            (rows, outcome, stoppedEarly, ct) => AuditExportAsync(scoped, filter.TenantId, rows, outcome, stoppedEarly, ct),
+            toClient,
+            cancellationToken);
     }
 
     private Task AuditExportAsync(ScopedFilter scoped, string? tenantId, int rows, AuditOutcome outcome, bool stoppedEarly, CancellationToken cancellationToken)

@@ -285,16 +285,16 @@ public sealed class StatusService(
     }
 
     /// <summary>
-    /// Streams the board as filtered (all rows) as CSV straight to a client, audited once every row is out. Rows already
-    /// sent are the client's, so an export stopped part-way (the client went away) is audited too, as a failure.
+    /// Streams the board as filtered (all rows) as CSV straight to a client, audited as <see cref="AuditedExport"/>
+    /// describes (a download stopped part-way included).
     /// </summary>
-    public Task ExportCsvAsync(StatusBoardQuery query, Stream output, CancellationToken ct) => WriteCsvAsync(query, output, progress: null, auditStoppedEarly: true, ct);
+    public Task ExportCsvAsync(StatusBoardQuery query, Stream output, CancellationToken ct) => WriteCsvAsync(query, output, progress: null, toClient: true, ct);
 
     /// <summary>As above into a page export's temporary file, reporting rows written of the total; a cancelled one is discarded and leaves no entry.</summary>
     public Task ExportCsvAsync(StatusBoardQuery query, Stream output, IProgress<Portal.Components.Shared.LongWork.WorkProgress>? progress, CancellationToken ct) =>
-        WriteCsvAsync(query, output, progress, auditStoppedEarly: false, ct);
+        WriteCsvAsync(query, output, progress, toClient: false, ct);
 
-    private async Task WriteCsvAsync(StatusBoardQuery query, Stream output, IProgress<Portal.Components.Shared.LongWork.WorkProgress>? progress, bool auditStoppedEarly, CancellationToken ct)
+    private async Task WriteCsvAsync(StatusBoardQuery query, Stream output, IProgress<Portal.Components.Shared.LongWork.WorkProgress>? progress, bool toClient, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         await currentUser.RequireAnyRoleAsync(Roles.Readers);
@@ -320,34 +320,31 @@ public sealed class StatusService(
 
         var total = await joined.CountAsync(ct);
         progress?.Report(new(0, total));
-        var rows = 0;
-        try
-        {
-            var batch = new List<BoardRowData>(ExportBatchSize);
-            await foreach (var row in InBoardOrder(joined).AsAsyncEnumerable().WithCancellation(ct))
+        await AuditedExport.WriteAsync(
+            async written =>
             {
-                batch.Add(row);
-                if (batch.Count == ExportBatchSize)
+                var rows = 0;
+                var batch = new List<BoardRowData>(ExportBatchSize);
+                await foreach (var row in InBoardOrder(joined).AsAsyncEnumerable().WithCancellation(ct))
                 {
-                    rows += batch.Count; // counted before they go out: a stop while they are being sent still records them
-                    await WriteExportBatchAsync(csv, historyDb, batch, ct);
-                    progress?.Report(new(rows, Math.Max(rows, total)));
-                    batch.Clear();
+                    batch.Add(row);
+                    if (batch.Count == ExportBatchSize)
+                    {
+                        written(rows += batch.Count); // counted before they go out: a stop while they are being sent still records them
+                        await WriteExportBatchAsync(csv, historyDb, batch, ct);
+                        progress?.Report(new(rows, Math.Max(rows, total)));
+                        batch.Clear();
+                    }
                 }
-            }
 
-            rows += batch.Count;
-            await WriteExportBatchAsync(csv, historyDb, batch, ct);
-        }
-        catch (Exception) when (auditStoppedEarly && rows > 0)
-        {
-            await AuditExportAsync(query, rows, AuditOutcome.Failure, stoppedEarly: true, CancellationToken.None);
-            throw;
-        }
-
-        progress?.Report(new(rows, Math.Max(rows, total)));
-        // Every row is out: a client closing now must not skip the entry; a page export may still be cancelled (file discarded).
-        await AuditExportAsync(query, rows, AuditOutcome.Success, stoppedEarly: false, auditStoppedEarly ? CancellationToken.None : ct);
+                written(rows += batch.Count);
+                await WriteExportBatchAsync(csv, historyDb, batch, ct);
+                progress?.Report(new(rows, Math.Max(rows, total)));
+                return rows;
+            },
+            (rows, outcome, stoppedEarly, auditCt) => AuditExportAsync(query, rows, outcome, stoppedEarly, auditCt),
+            toClient,
+            ct);
     }
 
     private Task AuditExportAsync(StatusBoardQuery query, int rows, AuditOutcome outcome, bool stoppedEarly, CancellationToken ct) =>
